@@ -1,0 +1,199 @@
+"""Funding programmes and the awards made under them."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+
+from mmip.dates import format_date, precision_condition, precision_field, precision_problem
+from mmip.formatting import money
+from mmip.models import Organisation
+from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
+from workstreams.models import Milestone, Output, Workstream
+
+AWARD_IDENTIFIER_PATTERN = r"^360G-MMIP-[A-Za-z0-9][A-Za-z0-9-]*$"
+
+
+class FundingProgramme(PublishableModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    funder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="funding_programmes"
+    )
+    description = models.TextField(blank=True)
+    established = models.DateField(null=True, blank=True)
+    established_precision = precision_field()
+    workstreams = models.ManyToManyField(Workstream, related_name="funding_programmes", blank=True)
+    url = models.URLField("web page", blank=True)
+    source_url = models.URLField("source", blank=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="funding_programme_name_unique"),
+            models.CheckConstraint(
+                condition=precision_condition("established", "established_precision"),
+                name="funding_programme_established_matches_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def established_display(self) -> str:
+        return format_date(self.established, self.established_precision)
+
+    def clean(self):
+        problem = precision_problem(self.established, self.established_precision)
+        if problem:
+            raise ValidationError({"established": problem})
+
+
+class AwardQuerySet(PublishedQuerySet):
+    def for_workstream(self, workstream):
+        return self.filter(workstreams=workstream)
+
+    def with_parties(self):
+        # Every list of awards names funder, recipient and programme: join them once.
+        return self.select_related("funder", "recipient", "routed_through", "programme")
+
+    def totals(self) -> dict:
+        return self.aggregate(count=Count("pk"), total=Sum("amount"))
+
+
+class AwardManager(models.Manager.from_queryset(AwardQuerySet)):
+    def get_by_natural_key(self, identifier):
+        return self.get(identifier=identifier)
+
+
+class Award(PublishableModel):
+    class Status(models.TextChoices):
+        AWARDED = "awarded", "Awarded"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    identifier = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="Stable and never reused, in 360Giving form: 360G-MMIP- then letters, digits or hyphens.",
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField()
+    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards_given")
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="awards_received"
+    )
+    routed_through = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards_routed",
+        help_text='The body the money passed through ("from BEIS through UKRI").',
+    )
+    amount = models.DecimalField(
+        "amount (£)", max_digits=14, decimal_places=2, help_text="In pounds sterling."
+    )
+    award_date = models.DateField()
+    award_date_precision = precision_field()
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    programme = models.ForeignKey(
+        FundingProgramme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+    )
+    workstreams = models.ManyToManyField(Workstream, related_name="awards", blank=True)
+    follow_on_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ons",
+        help_text="The earlier award this one continues.",
+    )
+    milestones = models.ManyToManyField(Milestone, related_name="awards", blank=True)
+    outputs = models.ManyToManyField(Output, related_name="awards", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWARDED)
+    source_url = models.URLField("source", blank=True)
+
+    objects = AwardManager()
+
+    class Meta:
+        ordering = ["-award_date", "identifier"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(identifier__regex=AWARD_IDENTIFIER_PATTERN),
+                name="award_identifier_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="award_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(follow_on_of=F("pk")), name="award_not_follow_on_of_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(funder=F("recipient")), name="award_funder_is_not_recipient"
+            ),
+            models.CheckConstraint(
+                condition=precision_condition("award_date", "award_date_precision"),
+                name="award_date_matches_precision",
+            ),
+        ]
+        indexes = [
+            # The funding explorer filters on award date and amount and sorts by them.
+            models.Index(fields=["award_date"], name="award_date_idx"),
+            models.Index(fields=["amount"], name="award_amount_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.identifier}: {self.title}"
+
+    def natural_key(self):
+        return (self.identifier,)
+
+    def get_absolute_url(self):
+        return reverse("award-detail", args=[self.identifier])
+
+    @property
+    def award_date_display(self) -> str:
+        return format_date(self.award_date, self.award_date_precision)
+
+    @property
+    def amount_display(self) -> str:
+        return money(self.amount)
+
+    def clean(self):
+        errors = {}
+        if self.identifier and not re.fullmatch(AWARD_IDENTIFIER_PATTERN, self.identifier):
+            errors["identifier"] = (
+                "The identifier must start 360G-MMIP- and go on with letters, digits or hyphens."
+            )
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = "The amount must be more than £0."
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = "The planned end cannot be before the planned start."
+        if self.funder_id and self.funder_id == self.recipient_id:
+            errors["recipient"] = "The recipient cannot be the funder itself."
+        if self.follow_on_of_id and self.follow_on_of_id == self.pk:
+            errors["follow_on_of"] = "An award cannot follow on from itself."
+        problem = precision_problem(self.award_date, self.award_date_precision)
+        if problem:
+            errors["award_date"] = problem
+        if errors:
+            raise ValidationError(errors)

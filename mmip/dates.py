@@ -1,0 +1,76 @@
+"""Dates known to a year, a month or a day.
+
+The sources say "in 2016", "July 2021" and "14/10/2021". We store the first day of the
+period with its precision beside it, and print it back at that precision, so a page never
+shows a day (or month) the source did not give.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+def format_date(value: datetime.date | None, precision: str) -> str:
+    """'2016', 'July 2021' or '14 October 2021'; '' for no date."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B} {value.year}"
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def iso_date(value: datetime.date | None, precision: str) -> str:
+    """ISO 8601 at the known precision: '2016', '2021-07' or '2021-10-14'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def precision_problem(value: datetime.date | None, precision: str) -> str | None:
+    """The staff-facing message when a date claims more than its precision, else None."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        return "A date known only to the year must be entered as 1 January of that year."
+    if precision == DatePrecision.MONTH and value.day != 1:
+        return "A date known only to the month must be entered as the 1st of that month."
+    return None
+
+
+def precision_condition(date_field: str, precision_field: str) -> Q:
+    """The database form of precision_problem(), for a CheckConstraint."""
+    return (
+        Q(**{f"{date_field}__isnull": True})
+        | Q(**{precision_field: DatePrecision.DAY})
+        | Q(**{precision_field: DatePrecision.MONTH, f"{date_field}__day": 1})
+        | Q(
+            **{
+                precision_field: DatePrecision.YEAR,
+                f"{date_field}__month": 1,
+                f"{date_field}__day": 1,
+            }
+        )
+    )
+
+
+def precision_field(**kwargs) -> models.CharField:
+    return models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the source gives the date: year, month or day.",
+        **kwargs,
+    )

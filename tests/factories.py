@@ -1,0 +1,192 @@
+"""factory_boy factories for every record. Published by default: tests of drafts say so."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from funding.models import Award, FundingProgramme
+from mmip.models import Organisation
+from skills.models import (
+    ApprenticeshipProgramme,
+    Cohort,
+    CohortEmployer,
+    LearningResource,
+    TrainingCentre,
+)
+from workstreams.models import (
+    Indicator,
+    IndicatorValue,
+    Initiative,
+    Milestone,
+    Output,
+    Partnership,
+    Workstream,
+)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = Organisation.Kind.COMPANY
+    is_published = True
+
+
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workstream
+
+    name = factory.Sequence(lambda n: f"Workstream {n}")
+    slug = factory.Sequence(lambda n: f"workstream-{n}")
+    aim = "To make the UK a better place to make medicines."
+    display_order = factory.Sequence(lambda n: n)
+    is_published = True
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Partnership.Role.PARTNER
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    name = factory.Sequence(lambda n: f"Initiative {n}")
+    slug = factory.Sequence(lambda n: f"initiative-{n}")
+    start_date = datetime.date(2020, 1, 1)
+    start_precision = "year"
+    is_published = True
+
+
+class OutputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Output
+
+    title = factory.Sequence(lambda n: f"Output {n}")
+    slug = factory.Sequence(lambda n: f"output-{n}")
+    kind = Output.Kind.REPORT
+    date = datetime.date(2021, 10, 14)
+    date_precision = "day"
+    is_published = True
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    slug = factory.Sequence(lambda n: f"milestone-{n}")
+    kind = Milestone.Kind.EVENT
+    date = datetime.date(2018, 1, 1)
+    date_precision = "year"
+    workstream = factory.SubFactory(WorkstreamFactory)
+    is_published = True
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    unit = Indicator.Unit.PEOPLE
+    is_published = True
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("150")
+    qualifier = IndicatorValue.Qualifier.OVER
+    date = factory.Sequence(lambda n: datetime.date(2000 + n % 100, 1, 1))
+    date_precision = "year"
+
+
+class FundingProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingProgramme
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    funder = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.FUNDER)
+    is_published = True
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Award
+
+    identifier = factory.Sequence(lambda n: f"360G-MMIP-TEST-{n}")
+    title = factory.Sequence(lambda n: f"Award {n}")
+    description = "Money to grow medicines manufacturing."
+    funder = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.FUNDER)
+    recipient = factory.SubFactory(OrganisationFactory)
+    amount = Decimal("100000.00")
+    award_date = datetime.date(2020, 1, 1)
+    award_date_precision = "year"
+    is_published = True
+
+
+class ApprenticeshipProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApprenticeshipProgramme
+
+    name = factory.Sequence(lambda n: f"Apprenticeship programme {n}")
+    slug = factory.Sequence(lambda n: f"apprenticeship-programme-{n}")
+    lead = factory.SubFactory(OrganisationFactory)
+    workstream = factory.SubFactory(WorkstreamFactory)
+    is_published = True
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    programme = factory.SubFactory(ApprenticeshipProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    start_date = datetime.date(2019, 9, 1)
+    start_precision = "month"
+    apprentices_started = 10
+    is_published = True
+
+
+class CohortEmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CohortEmployer
+
+    cohort = factory.SubFactory(CohortFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    apprentices = 1
+
+
+class TrainingCentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingCentre
+
+    name = factory.Sequence(lambda n: f"Training centre {n}")
+    slug = factory.Sequence(lambda n: f"training-centre-{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    is_published = True
+
+
+class LearningResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningResource
+
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    slug = factory.Sequence(lambda n: f"resource-{n}")
+    kind = LearningResource.Kind.VIDEO
+    provider = factory.SubFactory(OrganisationFactory)
+    url = "https://example.org/resource"
+    is_published = True

@@ -1,0 +1,481 @@
+"""Workstreams and what they do: partners, initiatives, milestones, outputs and indicators."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+
+from mmip.dates import format_date, precision_condition, precision_field, precision_problem
+from mmip.formatting import figure
+from mmip.models import Organisation
+from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
+
+
+class WorkstreamQuerySet(PublishedQuerySet):
+    def with_partners(self):
+        # Workstream pages and the home page list partners by role; one query for them all.
+        return self.prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.filter(organisation__is_published=True)
+                .select_related("organisation")
+                .order_by("role", "organisation__name"),
+            )
+        )
+
+
+class Workstream(PublishableModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    aim = models.CharField(max_length=300, help_text="One line: what the workstream is for.")
+    description = models.TextField(blank=True)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    is_overarching = models.BooleanField(
+        "overarching work",
+        default=False,
+        help_text="Work that supports every workstream, such as communications and community.",
+    )
+    partners = models.ManyToManyField(
+        Organisation, through="Partnership", related_name="workstreams", blank=True
+    )
+
+    objects = SlugNaturalKeyManager.from_queryset(WorkstreamQuerySet)()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="workstream_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("workstream-detail", args=[self.slug])
+
+
+class PartnershipManager(models.Manager):
+    def get_by_natural_key(self, workstream_slug, organisation_slug, role):
+        return self.get(
+            workstream__slug=workstream_slug, organisation__slug=organisation_slug, role=role
+        )
+
+
+class Partnership(models.Model):
+    class Role(models.TextChoices):
+        # Declared in the order pages list them.
+        LEAD = "lead", "Lead"
+        PARTNER = "partner", "Partner"
+        DELIVERY_PARTNER = "delivery-partner", "Delivery partner"
+        FUNDER = "funder", "Funder"
+
+    workstream = models.ForeignKey(
+        Workstream, on_delete=models.CASCADE, related_name="partnerships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    note = models.CharField(max_length=300, blank=True, help_text="What the partner does here.")
+
+    objects = PartnershipManager()
+
+    class Meta:
+        ordering = ["workstream", "role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "organisation", "role"],
+                name="partnership_unique_role",
+                violation_error_message="This organisation already has that role in this workstream.",
+            ),
+        ]
+        indexes = [
+            # /organisations/?role= filters on the role an organisation plays.
+            models.Index(fields=["role"], name="partnership_role_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()} of {self.workstream}"
+
+    def natural_key(self):
+        return (self.workstream.slug, self.organisation.slug, self.role)
+
+    natural_key.dependencies = ["workstreams.workstream", "mmip.organisation"]
+
+
+class DatedRangeModel(models.Model):
+    """A start and an optional end, each at its own precision."""
+
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = precision_field()
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = precision_field()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def start_display(self) -> str:
+        return format_date(self.start_date, self.start_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_date(self.end_date, self.end_precision)
+
+    def range_errors(self) -> dict:
+        errors = {}
+        for field in ("start", "end"):
+            problem = precision_problem(
+                getattr(self, f"{field}_date"), getattr(self, f"{field}_precision")
+            )
+            if problem:
+                errors[f"{field}_date"] = problem
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        return errors
+
+
+def range_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(end_date__isnull=True)
+            | Q(start_date__isnull=True)
+            | Q(end_date__gte=F("start_date")),
+            name=f"{prefix}_ends_after_it_starts",
+        ),
+        models.CheckConstraint(
+            condition=precision_condition("start_date", "start_precision"),
+            name=f"{prefix}_start_matches_precision",
+        ),
+        models.CheckConstraint(
+            condition=precision_condition("end_date", "end_precision"),
+            name=f"{prefix}_end_matches_precision",
+        ),
+    ]
+
+
+class InitiativeQuerySet(PublishedQuerySet):
+    def for_workstream(self, workstream):
+        return self.filter(workstream=workstream)
+
+
+class Initiative(PublishableModel, DatedRangeModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ONGOING = "ongoing", "Business as usual"
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="initiatives")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text="A larger initiative this one belongs to (a platform within a network).",
+    )
+    organisations = models.ManyToManyField(Organisation, related_name="initiatives", blank=True)
+    url = models.URLField("web page", blank=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(InitiativeQuerySet)()
+
+    class Meta:
+        ordering = ["workstream__display_order", "start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="initiative_name_unique"),
+            models.CheckConstraint(
+                condition=~Q(part_of=F("pk")), name="initiative_not_part_of_itself"
+            ),
+            *range_constraints("initiative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return f"{self.workstream.get_absolute_url()}#initiative-{self.slug}"
+
+    def clean(self):
+        errors = self.range_errors()
+        if self.part_of_id and self.part_of_id == self.pk:
+            errors["part_of"] = "An initiative cannot be part of itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+class OutputQuerySet(PublishedQuerySet):
+    def latest_first(self):
+        return self.order_by(F("date").desc(nulls_last=True), "title")
+
+
+class Output(PublishableModel):
+    class Kind(models.TextChoices):
+        CASE_STUDY = "case-study", "Case study"
+        REPORT = "report", "Report"
+        STRATEGY = "strategy", "Strategy"
+        ROADMAP = "roadmap", "Roadmap"
+        ACTION_PLAN = "action-plan", "Action plan"
+        BRIEFING_PAPER = "briefing-paper", "Briefing paper"
+        POSITION_PAPER = "position-paper", "Position paper"
+        PRESS_RELEASE = "press-release", "Press release"
+        BOOKLET = "booklet", "Booklet"
+        BLOG_POST = "blog-post", "Blog post"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField(
+        null=True, blank=True, help_text="Leave blank if the source gives none."
+    )
+    date_precision = precision_field()
+    summary = models.TextField(blank=True)
+    publishers = models.ManyToManyField(Organisation, related_name="outputs", blank=True)
+    workstreams = models.ManyToManyField(Workstream, related_name="outputs", blank=True)
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.SET_NULL, null=True, blank=True, related_name="outputs"
+    )
+    url = models.URLField("web address", blank=True)
+    contact = models.CharField(
+        max_length=200, blank=True, help_text="Who to ask about it, as the source names them."
+    )
+
+    objects = SlugNaturalKeyManager.from_queryset(OutputQuerySet)()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=precision_condition("date", "date_precision"),
+                name="output_date_matches_precision",
+            ),
+        ]
+        indexes = [
+            # /outputs/ filters by kind and year and lists the latest first.
+            models.Index(fields=["kind"], name="output_kind_idx"),
+            models.Index(fields=["date"], name="output_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)
+
+    def clean(self):
+        problem = precision_problem(self.date, self.date_precision)
+        if problem:
+            raise ValidationError({"date": problem})
+
+
+class MilestoneQuerySet(PublishedQuerySet):
+    def in_date_order(self):
+        return self.order_by("date", "title")
+
+    def latest_first(self):
+        return self.order_by("-date", "title")
+
+
+class Milestone(PublishableModel):
+    class Kind(models.TextChoices):
+        SET_UP = "set-up", "Set up"
+        LAUNCH = "launch", "Launch"
+        EVENT = "event", "Event"
+        FUNDING = "funding", "Funding"
+        REPORT = "report", "Report released"
+        TRANSITION = "transition", "Transition"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()
+    date_precision = precision_field()
+    description = models.TextField(blank=True)
+    workstream = models.ForeignKey(
+        Workstream,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="Leave blank for a milestone of the whole programme.",
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
+    output = models.ForeignKey(
+        Output, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
+    place = models.CharField(max_length=200, blank=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(MilestoneQuerySet)()
+
+    class Meta:
+        ordering = ["date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=precision_condition("date", "date_precision"),
+                name="milestone_date_matches_precision",
+            ),
+        ]
+        indexes = [
+            # The home page lists the latest milestones; /timeline/ filters by kind and year.
+            models.Index(fields=["date"], name="milestone_date_idx"),
+            models.Index(fields=["kind"], name="milestone_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.date_display}: {self.title}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        if self.workstream_id:
+            return f"{self.workstream.get_absolute_url()}#milestone-{self.slug}"
+        return f"/#milestone-{self.slug}"
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)
+
+    def clean(self):
+        errors = {}
+        problem = precision_problem(self.date, self.date_precision)
+        if problem:
+            errors["date"] = problem
+        if (
+            self.initiative_id
+            and self.workstream_id
+            and self.initiative.workstream_id != self.workstream_id
+        ):
+            errors["initiative"] = "That initiative belongs to a different workstream."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(PublishableModel):
+    class Unit(models.TextChoices):
+        PEOPLE = "people", "People"
+        ORGANISATIONS = "organisations", "Organisations"
+        JOBS = "jobs", "Jobs"
+        GBP = "gbp", "Pounds sterling"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    description = models.TextField(blank=True)
+    workstreams = models.ManyToManyField(Workstream, related_name="indicators", blank=True)
+    target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="indicator_name_unique"),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gt=0),
+                name="indicator_target_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.target is not None and self.target <= 0:
+            raise ValidationError({"target": "A target must be more than zero."})
+
+
+class IndicatorValueManager(models.Manager):
+    def get_by_natural_key(self, indicator_slug, date, is_projection):
+        return self.get(indicator__slug=indicator_slug, date=date, is_projection=is_projection)
+
+
+class IndicatorValue(models.Model):
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exactly"
+        OVER = "over", "over"
+        ABOUT = "about", "about"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    is_projection = models.BooleanField(
+        "projected", default=False, help_text="A forecast rather than a count of what happened."
+    )
+    date = models.DateField(help_text="When the figure was true, or when it was projected.")
+    date_precision = precision_field()
+    period = models.CharField(
+        max_length=100, blank=True, help_text='The span a figure covers, such as "over ten years".'
+    )
+    source_title = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(blank=True)
+
+    objects = IndicatorValueManager()
+
+    class Meta:
+        ordering = ["indicator", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "date", "is_projection"],
+                name="indicator_value_one_per_date",
+                violation_error_message="This indicator already has a value for that date.",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_value_not_negative"),
+            models.CheckConstraint(
+                condition=precision_condition("date", "date_precision"),
+                name="indicator_value_date_matches_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.display} ({self.date_display})"
+
+    def natural_key(self):
+        return (self.indicator.slug, self.date.isoformat(), self.is_projection)
+
+    natural_key.dependencies = ["workstreams.indicator"]
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)
+
+    @property
+    def display(self) -> str:
+        return figure(self.value, self.qualifier, self.indicator.unit)
+
+    def clean(self):
+        errors = {}
+        if self.value is not None and self.value < 0:
+            errors["value"] = "A figure cannot be negative."
+        problem = precision_problem(self.date, self.date_precision)
+        if problem:
+            errors["date"] = problem
+        if errors:
+            raise ValidationError(errors)
