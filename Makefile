@@ -27,7 +27,7 @@ demo-data: migrate
 	$(BIN)/python manage.py loaddata fixtures/*.json
 
 run: demo-data
-	$(BIN)/python manage.py ensure_demo_admin
+	$(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it when it is missing and apt is here.

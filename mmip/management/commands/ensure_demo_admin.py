@@ -13,9 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--site-url", default="http://127.0.0.1:8000", help="Where the site will be served."
+        )
 
     @transaction.atomic
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, site_url, **options):
         User = get_user_model()
         password = secrets.token_urlsafe(12)
         user, created = User.objects.get_or_create(
@@ -29,7 +32,7 @@ class Command(BaseCommand):
         action = "Created" if created else "Updated"
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n{action} the admin login for http://127.0.0.1:8000/admin/\n"
+                f"\n{action} the admin login for {site_url.rstrip('/')}/admin/\n"
                 f"    username: {username}\n    password: {password}\n"
             )
         )
