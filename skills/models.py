@@ -37,6 +37,7 @@ class ApprenticeshipProgramme(PublishableModel):
         help_text="Programme-level figures, such as apprentices benefiting so far.",
     )
     url = models.URLField("web page", blank=True)
+    source_url = models.URLField("source", blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
 

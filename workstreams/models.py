@@ -256,6 +256,9 @@ class Output(PublishableModel):
     contact = models.CharField(
         max_length=200, blank=True, help_text="Who to ask about it, as the source names them."
     )
+    source_url = models.URLField(
+        "source", blank=True, help_text="The page that announces or describes it."
+    )
 
     objects = SlugNaturalKeyManager.from_queryset(OutputQuerySet)()
 
@@ -305,6 +308,7 @@ class Milestone(PublishableModel):
         FUNDING = "funding", "Funding"
         REPORT = "report", "Report released"
         TRANSITION = "transition", "Transition"
+        COMPLETED = "completed", "Work completed"
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
