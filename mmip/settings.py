@@ -120,6 +120,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_mmip")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6 makes URL form fields assume https for addresses typed without a scheme; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

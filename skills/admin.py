@@ -1,0 +1,235 @@
+"""Staff pages for apprenticeships, training centres and learning resources."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, Sum
+from django.forms.models import BaseInlineFormSet
+
+from mmip.admin_actions import PublishableAdmin, related_total, year_filter
+from skills.models import (
+    ApprenticeshipProgramme,
+    Cohort,
+    CohortEmployer,
+    LearningResource,
+    TrainingCentre,
+    employer_total_problem,
+)
+
+PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+
+
+@admin.register(ApprenticeshipProgramme)
+class ApprenticeshipProgrammeAdmin(PublishableAdmin):
+    list_display = ["name", "lead", "workstream", "cohort_count", "started", "is_published"]
+    list_filter = ["is_published", "workstream", ("lead", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "description", "lead__name", "lead__short_name"]
+    autocomplete_fields = ["lead", "community_organisations", "awards", "workstream", "indicators"]
+    list_select_related = ["lead", "workstream"]
+    prepopulated_fields = {"slug": ["name"]}
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "url"]}),
+        ("Who", {"fields": ["lead", "community_organisations", "workstream"]}),
+        ("Money and figures", {"fields": ["awards", "indicators"]}),
+        PUBLISHING,
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _cohort_count=related_total(
+                    Cohort.objects, "programme", Count("pk"), IntegerField()
+                ),
+                _started=related_total(
+                    Cohort.objects, "programme", Sum("apprentices_started"), IntegerField()
+                ),
+            )
+        )
+
+    @admin.display(description="cohorts", ordering="_cohort_count")
+    def cohort_count(self, obj):
+        return obj._cohort_count
+
+    @admin.display(description="apprentices started", ordering="_started")
+    def started(self, obj):
+        return obj._started
+
+
+class CohortEmployerFormSet(BaseInlineFormSet):
+    """Checks that the employers' head counts fit within the apprentices who started.
+
+    The database holds the same rule with a deferred trigger, which would only fail the
+    save as a whole; this gives staff the reason beside the rows they typed.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        started = self.instance.apprentices_started
+        if started is None:
+            return  # the cohort's own form already says the number is missing
+        head_counts = [
+            form.cleaned_data["apprentices"]
+            for form in self.forms
+            if form.cleaned_data.get("apprentices") is not None
+            and not self._should_delete_form(form)
+        ]
+        problem = employer_total_problem(started, head_counts)
+        if problem:
+            raise ValidationError(problem)
+
+
+class CohortEmployerInline(admin.TabularInline):
+    model = CohortEmployer
+    formset = CohortEmployerFormSet
+    fields = ["organisation", "apprentices"]
+    autocomplete_fields = ["organisation"]
+    extra = 1
+
+
+@admin.register(Cohort)
+class CohortAdmin(PublishableAdmin):
+    list_display = [
+        "name",
+        "programme",
+        "starts",
+        "apprentices_started",
+        "apprentices_completed",
+        "apprentices_withdrawn",
+        "employed",
+        "training_provider",
+        "is_published",
+    ]
+    list_filter = ["is_published", "programme", "level"]
+    search_fields = [
+        "name",
+        "standard",
+        "programme__name",
+        "training_provider__name",
+        "training_provider__short_name",
+    ]
+    autocomplete_fields = ["programme", "training_provider"]
+    list_select_related = ["programme", "training_provider"]
+    date_hierarchy = "start_date"
+    inlines = [CohortEmployerInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["programme", "name", ("start_date", "start_precision")]}),
+        ("Training", {"fields": [("level", "standard"), "training_provider"]}),
+        (
+            "Apprentices",
+            {
+                "description": "Completed and withdrawn together cannot be more than started, "
+                "nor can the employers' apprentices below.",
+                "fields": [
+                    ("apprentices_started", "apprentices_completed", "apprentices_withdrawn")
+                ],
+            },
+        ),
+        PUBLISHING,
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _employed=related_total(
+                    CohortEmployer.objects, "cohort", Sum("apprentices"), IntegerField()
+                )
+            )
+        )
+
+    @admin.display(description="start", ordering="start_date")
+    def starts(self, obj):
+        return obj.start_display
+
+    @admin.display(description="with listed employers", ordering="_employed")
+    def employed(self, obj):
+        return obj._employed
+
+
+class CohortEmployerForm(forms.ModelForm):
+    """One employer row on its own: the same head-count rule as the inline, counting the
+    cohort's other employers from the database."""
+
+    class Meta:
+        model = CohortEmployer
+        fields = ["cohort", "organisation", "apprentices"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        cohort, apprentices = cleaned_data.get("cohort"), cleaned_data.get("apprentices")
+        if cohort is not None and apprentices is not None:
+            others = cohort.cohort_employers.exclude(pk=self.instance.pk).values_list(
+                "apprentices", flat=True
+            )
+            problem = employer_total_problem(cohort.apprentices_started, [*others, apprentices])
+            if problem:
+                self.add_error("apprentices", problem)
+        return cleaned_data
+
+
+@admin.register(CohortEmployer)
+class CohortEmployerAdmin(admin.ModelAdmin):
+    form = CohortEmployerForm
+    list_display = ["organisation", "cohort", "apprentices"]
+    list_filter = ["cohort__programme"]
+    search_fields = ["organisation__name", "organisation__short_name", "cohort__name"]
+    autocomplete_fields = ["cohort", "organisation"]
+    list_select_related = ["organisation", "cohort__programme"]
+
+
+@admin.register(TrainingCentre)
+class TrainingCentreAdmin(PublishableAdmin):
+    list_display = [
+        "name",
+        "organisation",
+        "network",
+        "place",
+        "nation_region",
+        "added",
+        "is_published",
+    ]
+    list_filter = [
+        "is_published",
+        "nation_region",
+        ("network", admin.RelatedOnlyFieldListFilter),
+        year_filter("date_added", "year added"),
+    ]
+    search_fields = ["name", "place", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["organisation", "network"]
+    list_select_related = ["organisation", "network"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "organisation", "network", "description"]}),
+        (
+            "Where and when",
+            {"fields": [("place", "nation_region"), ("date_added", "date_added_precision")]},
+        ),
+        ("Source", {"fields": ["source_url"]}),
+        PUBLISHING,
+    ]
+
+    @admin.display(description="added", ordering="date_added")
+    def added(self, obj):
+        return obj.date_added_display
+
+
+@admin.register(LearningResource)
+class LearningResourceAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "provider", "platform", "is_published"]
+    list_filter = ["is_published", "kind", ("platform", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "description", "provider__name", "provider__short_name"]
+    autocomplete_fields = ["provider", "platform"]
+    list_select_related = ["provider", "platform"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "provider", "platform"]}),
+        ("About", {"fields": ["url", "description"]}),
+        PUBLISHING,
+    ]
