@@ -1,6 +1,16 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from mmip import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("workstreams/", include("workstreams.urls")),
+    path(
+        "organisations/<slug:slug>/",
+        views.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
+    path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,42 @@
+"""Widgets that recur across the public pages: a date at its precision, a link to an
+organisation's page, a table of awards with their total."""
+
+from django import template
+from django.utils.html import format_html
+
+from mmip.dates import format_date, iso_date
+
+register = template.Library()
+
+
+@register.simple_tag
+def dated(value, precision="day"):
+    """{% dated milestone.date milestone.date_precision %} -> <time datetime="2021-07">July 2021</time>
+
+    A year or a year and month is a valid HTML datetime, so machines read the same
+    precision people do."""
+    if value is None:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>', iso_date(value, precision), format_date(value, precision)
+    )
+
+
+@register.simple_tag
+def organisation_link(organisation):
+    """The organisation's name, linked to its page only when that page is public: an award's
+    funder may still be a draft while the award, and so the name, is published."""
+    if organisation is None:
+        return ""
+    if organisation.is_published:
+        return format_html(
+            '<a href="{}">{}</a>', organisation.get_absolute_url(), organisation.name
+        )
+    return organisation.name
+
+
+@register.inclusion_tag("includes/award_table.html")
+def award_table(awards, totals, caption):
+    """A table of awards; with `totals` (AwardQuerySet.totals() of the same awards) it ends
+    in a total row."""
+    return {"awards": awards, "totals": totals, "caption": caption}

@@ -1,0 +1,181 @@
+"""The public pages in a real browser: they load cleanly, pass axe for WCAG 2.2 AA, fit a
+375 px phone and show their content with JavaScript switched off."""
+
+import datetime
+import os
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch_chromium, require_chromium
+from tests.factories import (
+    ApprenticeshipProgrammeFactory,
+    AwardFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    InitiativeFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    OutputFactory,
+    PartnershipFactory,
+    WorkstreamFactory,
+)
+
+# Playwright's sync API keeps an event loop running in this thread; Django refuses database
+# access from a thread with a running loop unless told the access is deliberate.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def record(transactional_db):
+    """A small record touching every section of the home and workstream pages."""
+    skills = WorkstreamFactory(
+        name="Skills",
+        slug="skills",
+        aim="Foster a sustainable medicines manufacturing workforce.",
+        description="The skills workstream works with industry and government.",
+    )
+    WorkstreamFactory(
+        name="Communications and community", aim="One voice for the sector.", is_overarching=True
+    )
+    catapult = OrganisationFactory(name="Cell and Gene Therapy Catapult", short_name="CGT Catapult")
+    innovate = OrganisationFactory(name="Innovate UK", kind="funder")
+    PartnershipFactory(workstream=skills, organisation=catapult, role="lead")
+    PartnershipFactory(workstream=skills, organisation=innovate, role="funder")
+    initiative = InitiativeFactory(
+        workstream=skills, name="Advanced Therapies Skills Training Network", slug="atstn"
+    )
+    initiative.organisations.add(catapult)
+    first = AwardFactory(
+        title="Advanced Therapy Manufacturing Apprenticeships",
+        funder=innovate,
+        recipient=catapult,
+        amount=Decimal("1500000"),
+        award_date=datetime.date(2018, 1, 1),
+    )
+    follow_on = AwardFactory(
+        title="Apprenticeships follow-on funding",
+        funder=innovate,
+        recipient=catapult,
+        amount=Decimal("500000"),
+        award_date=datetime.date(2021, 1, 1),
+        follow_on_of=first,
+    )
+    first.workstreams.add(skills)
+    follow_on.workstreams.add(skills)
+    apprentices = IndicatorFactory(name="Apprentices benefiting")
+    apprentices.workstreams.add(skills)
+    IndicatorValueFactory(
+        indicator=apprentices,
+        value=150,
+        qualifier="over",
+        date=datetime.date(2021, 1, 1),
+        source_title="MMIP workstreams page",
+        source_url="https://example.org/workstreams",
+    )
+    output = OutputFactory(title="Apprenticeship Guideline booklet", kind="booklet")
+    output.workstreams.add(skills)
+    output.publishers.add(catapult)
+    MilestoneFactory(
+        workstream=skills,
+        initiative=initiative,
+        title="Apprenticeship event at GSK Stevenage",
+        date=datetime.date(2018, 3, 1),
+        date_precision="month",
+    )
+    ApprenticeshipProgrammeFactory(
+        workstream=skills, name="AT Manufacturing Apprenticeships", lead=catapult
+    )
+    return {"workstream": skills}
+
+
+def open_page(browser, url: str, viewport: dict, **context_options):
+    """The loaded page and the console errors and uncaught exceptions it produced."""
+    context = browser.new_context(viewport=viewport, **context_options)
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(url)
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    return page, errors
+
+
+def page_urls(live_server, record):
+    return {
+        "home": live_server.url + "/",
+        "workstream": live_server.url + record["workstream"].get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("which", ["home", "workstream"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
+    browser, live_server, record, which, viewport
+):
+    page, errors = open_page(browser, page_urls(live_server, record)[which], viewport)
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+
+    assert results.violations_count == 0, results.generate_report()
+    assert errors == []
+    # Nothing wider than the screen: a phone never scrolls sideways to read the page.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("which", "expected"),
+    [
+        ("home", ["Skills", "£2 million", "over 150", "Apprenticeship event at GSK Stevenage"]),
+        (
+            "workstream",
+            ["Advanced Therapies Skills Training Network", "£2,000,000", "over 150"],
+        ),
+    ],
+)
+def test_page_shows_its_content_without_javascript(browser, live_server, record, which, expected):
+    page, errors = open_page(
+        browser, page_urls(live_server, record)[which], PHONE, java_script_enabled=False
+    )
+
+    assert page.locator("h1").is_visible()
+    text = page.locator("main").inner_text()
+    for words in expected:
+        assert words in text
+    assert errors == []
+    page.context.close()
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(
+    browser, live_server, record
+):
+    page, _ = open_page(browser, page_urls(live_server, record)["workstream"], DESKTOP)
+
+    page.keyboard.press("Tab")
+    skip_link = page.locator(":focus")
+    assert skip_link.inner_text() == "Skip to main content"
+    assert skip_link.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.context.close()
