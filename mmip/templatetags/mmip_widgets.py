@@ -40,3 +40,10 @@ def award_table(awards, totals, caption):
     """A table of awards; with `totals` (AwardQuerySet.totals() of the same awards) it ends
     in a total row."""
     return {"awards": awards, "totals": totals, "caption": caption}
+
+
+@register.inclusion_tag("includes/bar_chart.html")
+def chart(chart, chart_id):
+    """{% chart by_year_chart "by-year" %}: an SVG bar chart (mmip.charts.bar_chart) with its
+    numbers in a table. chart_id must be unique on the page; it ties the SVG to its title."""
+    return {"chart": chart, "chart_id": chart_id}
