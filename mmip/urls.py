@@ -5,7 +5,8 @@ from mmip import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("workstreams/", include("workstreams.urls")),
+    path("", include("workstreams.urls")),
+    path("skills/", include("skills.urls")),
     path(
         "organisations/<slug:slug>/",
         views.OrganisationDetailView.as_view(),

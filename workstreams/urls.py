@@ -3,6 +3,8 @@ from django.urls import path
 from workstreams import views
 
 urlpatterns = [
-    path("", views.WorkstreamListView.as_view(), name="workstream-list"),
-    path("<slug:slug>/", views.WorkstreamDetailView.as_view(), name="workstream-detail"),
+    path("workstreams/", views.WorkstreamListView.as_view(), name="workstream-list"),
+    path(
+        "workstreams/<slug:slug>/", views.WorkstreamDetailView.as_view(), name="workstream-detail"
+    ),
 ]

@@ -1,0 +1,3 @@
+"""The skills pages live under /skills/."""
+
+urlpatterns: list = []
