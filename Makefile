@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local commands run in development mode unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: install run test lint format browser migrate demo-data clean-db
+.PHONY: install run serve test lint format browser migrate demo-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,18 @@ demo-data: migrate
 run: demo-data
 	$(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode on this machine: gunicorn, whitenoise, DEBUG off, the same database as
+# `make run`. A local secret key is generated once into .secret_key (ignored by git) unless
+# SECRET_KEY is set. Plain HTTP on loopback, so cookies are not marked HTTPS-only here.
+WORKERS ?= 3
+PROD_ENV = DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" SECURE_COOKIES="$${SECURE_COOKIES:-false}"
+serve: demo-data
+	@test -n "$$SECRET_KEY" || test -s .secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(PROD_ENV) $(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
+	$(PROD_ENV) $(BIN)/gunicorn mmip.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Browser tests drive Debian's chromium; install it when it is missing and apt is here.
 browser:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
 from mmip.formatting import money
-from mmip.models import Organisation
+from mmip.models import Organisation, RecordHistory
 from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
 from workstreams.models import Milestone, Output, Workstream
 
@@ -30,6 +30,7 @@ class FundingProgramme(PublishableModel):
     source_url = models.URLField("source", blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+    history = RecordHistory(m2m_fields=["workstreams"])
 
     class Meta:
         ordering = ["name"]
@@ -129,6 +130,7 @@ class Award(PublishableModel):
     source_url = models.URLField("source", blank=True)
 
     objects = AwardManager()
+    history = RecordHistory(m2m_fields=["workstreams", "milestones", "outputs"])
 
     class Meta:
         ordering = ["-award_date", "identifier"]

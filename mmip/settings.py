@@ -2,6 +2,7 @@
 environment through the small helpers below, development defaults that need nothing."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
+    "simple_history",
+    "axes",
     "mmip",
     "workstreams",
     "funding",
@@ -77,8 +80,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets history entries name the member of staff whose request made the change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it turns a refused log-in into the lockout page whatever came before.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mmip.urls"
@@ -151,6 +158,24 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Axes is asked first so a locked-out name and address are refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+# A name and address together: guessing at one account from one place locks only that pair,
+# so colleagues at the same address still get in and nobody elsewhere can lock staff out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mmip.admin_actions.lockout_response"
+
+# The staff groups grant viewing history explicitly (migration mmip 0004), and nobody may
+# revert from it: a revert would restore a record's own fields but not its inline rows.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

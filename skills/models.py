@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from funding.models import Award
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
-from mmip.models import Organisation
+from mmip.models import Organisation, RecordHistory
 from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
 from mmip.regions import NationRegion
 from workstreams.models import Indicator, Initiative, Workstream
@@ -40,6 +40,7 @@ class ApprenticeshipProgramme(PublishableModel):
     source_url = models.URLField("source", blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+    history = RecordHistory(m2m_fields=["community_organisations", "awards", "indicators"])
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +91,8 @@ class Cohort(PublishableModel):
     )
 
     objects = CohortManager()
+    # Employers are CohortEmployer rows, each with its own history, so the link needs none here.
+    history = RecordHistory()
 
     class Meta:
         ordering = ["programme", "start_date"]
@@ -163,6 +166,7 @@ class CohortEmployer(models.Model):
     apprentices = models.PositiveIntegerField()
 
     objects = CohortEmployerManager()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["cohort", "organisation__name"]
@@ -227,6 +231,7 @@ class TrainingCentre(PublishableModel):
     source_url = models.URLField("source", blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["name"]
@@ -287,6 +292,7 @@ class LearningResource(PublishableModel):
     description = models.TextField(blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["title"]

@@ -103,12 +103,12 @@ def test_dates_print_at_their_precision(date, precision, printed):
 
 
 def test_initiative_cannot_end_before_it_starts():
-    build = dict(
-        start_date=datetime.date(2021, 1, 1),
-        start_precision="year",
-        end_date=datetime.date(2020, 1, 1),
-        end_precision="year",
-    )
+    build = {
+        "start_date": datetime.date(2021, 1, 1),
+        "start_precision": "year",
+        "end_date": datetime.date(2020, 1, 1),
+        "end_precision": "year",
+    }
     assert_violates("initiative_ends_after_it_starts", lambda: f.InitiativeFactory(**build))
     assert_clean_message(
         f.InitiativeFactory.build(workstream=f.WorkstreamFactory(), **build),
@@ -201,7 +201,7 @@ def test_award_identifiers_are_unique():
 
 
 def test_award_planned_end_is_not_before_start():
-    dates = dict(planned_start=datetime.date(2021, 5, 1), planned_end=datetime.date(2021, 4, 30))
+    dates = {"planned_start": datetime.date(2021, 5, 1), "planned_end": datetime.date(2021, 4, 30)}
     assert_violates("award_ends_after_it_starts", lambda: f.AwardFactory(**dates))
     assert_clean_message(f.AwardFactory.build(**dates), "planned_end", "cannot be before")
 
@@ -247,7 +247,7 @@ def test_award_totals_count_only_what_is_asked():
 
 
 def test_cohort_outcomes_cannot_exceed_those_who_started():
-    outcomes = dict(apprentices_started=10, apprentices_completed=8, apprentices_withdrawn=3)
+    outcomes = {"apprentices_started": 10, "apprentices_completed": 8, "apprentices_withdrawn": 3}
     assert_violates("cohort_outcomes_within_started", lambda: f.CohortFactory(**outcomes))
     assert_clean_message(
         f.CohortFactory.build(programme=f.ApprenticeshipProgrammeFactory(), **outcomes),

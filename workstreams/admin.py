@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, IntegerField
 
-from mmip.admin_actions import PublishableAdmin, related_total, year_filter
+from mmip.admin_actions import HistoryAdmin, PublishableAdmin, related_total, year_filter
 from mmip.formatting import figure
 from workstreams.models import (
     Indicator,
@@ -75,7 +75,7 @@ class WorkstreamAdmin(PublishableAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["organisation", "role", "workstream", "note"]
     list_filter = ["role", "workstream"]
     search_fields = [
@@ -227,7 +227,7 @@ class IndicatorAdmin(PublishableAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(HistoryAdmin):
     list_display = ["indicator", "figure", "when", "is_projection", "period", "source_title"]
     list_filter = ["is_projection", "qualifier", "indicator__unit", "indicator"]
     search_fields = ["indicator__name", "period", "source_title"]

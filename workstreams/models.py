@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
 from mmip.formatting import figure
-from mmip.models import Organisation
+from mmip.models import Organisation, RecordHistory
 from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
 
 
@@ -46,6 +46,8 @@ class Workstream(PublishableModel):
     )
 
     objects = SlugNaturalKeyManager.from_queryset(WorkstreamQuerySet)()
+    # Partners are Partnership rows, each with its own history, so the link needs none here.
+    history = RecordHistory()
 
     class Meta:
         ordering = ["display_order", "name"]
@@ -88,6 +90,7 @@ class Partnership(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text="What the partner does here.")
 
     objects = PartnershipManager()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["workstream", "role", "organisation__name"]
@@ -193,6 +196,7 @@ class Initiative(PublishableModel, DatedRangeModel):
     url = models.URLField("web page", blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(InitiativeQuerySet)()
+    history = RecordHistory(m2m_fields=["organisations"])
 
     class Meta:
         ordering = ["workstream__display_order", "start_date", "name"]
@@ -261,6 +265,7 @@ class Output(PublishableModel):
     )
 
     objects = SlugNaturalKeyManager.from_queryset(OutputQuerySet)()
+    history = RecordHistory(m2m_fields=["publishers", "workstreams"])
 
     class Meta:
         ordering = ["-date", "title"]
@@ -333,6 +338,7 @@ class Milestone(PublishableModel):
     place = models.CharField(max_length=200, blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(MilestoneQuerySet)()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["date", "title"]
@@ -394,6 +400,7 @@ class Indicator(PublishableModel):
     target_date = models.DateField(null=True, blank=True)
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+    history = RecordHistory(m2m_fields=["workstreams"])
 
     class Meta:
         ordering = ["name"]
@@ -442,6 +449,7 @@ class IndicatorValue(models.Model):
     source_url = models.URLField(blank=True)
 
     objects = IndicatorValueManager()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["indicator", "date"]
