@@ -35,7 +35,8 @@ run: demo-data
 # SECRET_KEY is set. Plain HTTP on loopback, so cookies are not marked HTTPS-only here.
 WORKERS ?= 3
 PROD_ENV = DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
-	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" SECURE_COOKIES="$${SECURE_COOKIES:-false}"
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" SECURE_COOKIES="$${SECURE_COOKIES:-false}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}"
 serve: demo-data
 	@test -n "$$SECRET_KEY" || test -s .secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
