@@ -9,6 +9,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _public_page_cache_only_where_tested(request, settings):
+    """Page tests count the queries a view makes; the page cache (tests/test_caching.py,
+    marked public_cache) would add its own, so elsewhere it is off."""
+    if request.node.get_closest_marker("public_cache") is None:
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
 def _staff_in(group_name: str, username: str) -> User:
     user = User.objects.create_user(username=username, password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))

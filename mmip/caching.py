@@ -1,0 +1,139 @@
+"""Whole-page caching of the public site, invalidated the moment any record changes.
+
+Every table of the record apps carries a statement-level trigger that advances one
+PostgreSQL sequence, the *record generation*. Cached pages are keyed by that generation, so
+any write (an admin edit, a bulk publish, an import, a fixture load, even raw SQL) makes
+every earlier page unreachable at once, with nothing to remember to call. Reading the
+generation is one tiny query, paid only by anonymous requests that the cache may answer.
+
+Staff (anyone sending a session cookie) are never served from the cache, nor stored in it,
+and neither is the admin. Streaming responses (downloads) and responses that set cookies or
+use a CSP nonce are not stored.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+
+SEQUENCE = "mmip_record_generation"
+RECORD_APPS = ("mmip", "workstreams", "funding", "skills")
+NEVER_CACHED_PREFIXES = ("/admin/", "/healthz", "/static/")
+
+INSTALL_SQL = f"""
+CREATE SEQUENCE IF NOT EXISTS {SEQUENCE};
+CREATE OR REPLACE FUNCTION mmip_bump_record_generation() RETURNS trigger AS $$
+BEGIN
+    PERFORM nextval('{SEQUENCE}');
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def install_triggers(using: str = "default", **kwargs) -> None:
+    """Put the generation trigger on every table of the record apps (idempotent).
+
+    Connected to post_migrate, so tables added by later migrations are covered too.
+    """
+    from django.apps import apps
+    from django.db import connections
+
+    tables = sorted(
+        {
+            table
+            for app_label in RECORD_APPS
+            for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+            # History tables record changes; writing them is not a change to the record.
+            if not (table := model._meta.db_table).startswith(f"{app_label}_historical")
+        }
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(INSTALL_SQL)
+        for table in tables:
+            cursor.execute(
+                f'CREATE OR REPLACE TRIGGER mmip_record_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION mmip_bump_record_generation()"
+            )
+
+
+def make_cache_table(using: str = "default", **kwargs) -> None:
+    """The database cache needs its table; createcachetable is a no-op when it exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
+
+
+def record_generation() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")
+        last_value, is_called = cursor.fetchone()
+    return last_value if is_called else 0
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(NEVER_CACHED_PREFIXES)
+    )
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "'nonce-" not in response.headers.get("Content-Security-Policy", "")
+        and "private" not in response.headers.get("Cache-Control", "")
+    )
+
+
+def _key(request, generation: int) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{generation}:{path}"
+
+
+def _not_modified(request, etag: str) -> bool:
+    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+
+        generation = record_generation()
+        key = _key(request, generation)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            if _not_modified(request, headers["ETag"]):
+                return HttpResponseNotModified(headers={"ETag": headers["ETag"]})
+            response = HttpResponse(content, status=status)
+            for name, value in headers.items():
+                response.headers[name] = value
+            response.headers["X-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if not _storable(response):
+            return response
+        response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        cache.set(
+            key,
+            (response.status_code, dict(response.headers.items()), response.content),
+            settings.PUBLIC_PAGE_CACHE_SECONDS,
+        )
+        response.headers["X-Cache"] = "miss"
+        if _not_modified(request, response.headers["ETag"]):
+            return HttpResponseNotModified(headers={"ETag": response.headers["ETag"]})
+        return response

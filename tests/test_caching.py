@@ -1,0 +1,130 @@
+"""Public pages come from a shared cache that any change to the record invalidates at once."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from funding.models import Award
+from tests import factories as f
+from workstreams.models import Workstream
+
+pytestmark = [pytest.mark.django_db, pytest.mark.public_cache]
+
+
+@pytest.fixture
+def workstream():
+    return f.WorkstreamFactory(name="Skills", slug="skills", aim="Grow the workforce.")
+
+
+def test_a_repeated_public_request_is_served_from_the_cache(client, workstream):
+    first = client.get("/workstreams/skills/")
+    assert first.headers["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/workstreams/skills/")
+    assert second.headers["X-Cache"] == "hit"
+    assert second.content == first.content
+    # The record generation, then the cache entry itself (the database cache's table).
+    assert len(queries) == 2
+
+
+def test_an_edit_shows_on_the_next_public_request(client, workstream):
+    client.get("/workstreams/skills/")
+    Workstream.objects.filter(pk=workstream.pk).update(aim="Grow a skilled workforce.")
+    response = client.get("/workstreams/skills/")
+    assert response.headers["X-Cache"] == "miss"
+    assert b"Grow a skilled workforce." in response.content
+
+
+def test_an_admin_edit_invalidates_every_cached_page(client, admin_client, workstream):
+    client.get("/")
+    client.get("/workstreams/skills/")
+    admin_client.post(
+        f"/admin/workstreams/workstream/{workstream.pk}/change/",
+        {
+            "name": "Skills",
+            "slug": "skills",
+            "aim": "A new aim from the admin.",
+            "description": "",
+            "display_order": 1,
+            "status": "active",
+            "is_published": "on",
+            "partnerships-TOTAL_FORMS": 0,
+            "partnerships-INITIAL_FORMS": 0,
+            "partnerships-MIN_NUM_FORMS": 0,
+            "partnerships-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert b"A new aim from the admin." in client.get("/").content
+    assert b"A new aim from the admin." in client.get("/workstreams/skills/").content
+
+
+def test_unpublishing_hides_a_cached_page_at_once(client, workstream):
+    assert client.get("/workstreams/skills/").status_code == 200
+    Workstream.objects.filter(pk=workstream.pk).update(is_published=False)
+    assert client.get("/workstreams/skills/").status_code == 404
+
+
+def test_a_change_to_a_related_record_or_link_invalidates_too(client, workstream):
+    award = f.AwardFactory(title="First title")
+    award.workstreams.add(workstream)
+    assert b"First title" in client.get("/workstreams/skills/").content
+    Award.objects.filter(pk=award.pk).update(title="Second title")
+    assert b"Second title" in client.get("/workstreams/skills/").content
+    award.workstreams.clear()
+    assert b"Second title" not in client.get("/workstreams/skills/").content
+
+
+def test_a_fixture_load_invalidates(client):
+    client.get("/workstreams/")
+    call_command(
+        "loaddata", "fixtures/01_organisations.json", "fixtures/02_workstreams.json", verbosity=0
+    )
+    assert b"Regulatory Environment" in client.get("/workstreams/").content
+
+
+def test_staff_are_never_served_from_the_cache(client, admin_client, workstream):
+    client.get("/workstreams/skills/")
+    response = admin_client.get("/workstreams/skills/")
+    assert "X-Cache" not in response.headers
+
+
+def test_the_admin_is_never_cached(admin_client, client):
+    response = admin_client.get("/admin/")
+    assert "X-Cache" not in response.headers
+    assert "public" not in response.headers.get("Cache-Control", "")
+    assert "X-Cache" not in client.get("/admin/login/").headers
+
+
+def test_anonymous_pages_send_an_etag_and_answer_304_when_unchanged(client, workstream):
+    response = client.get("/workstreams/skills/")
+    assert "public" in response.headers["Cache-Control"]
+    assert "max-age=60" in response.headers["Cache-Control"]
+    etag = response.headers["ETag"]
+    again = client.get("/workstreams/skills/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    Workstream.objects.filter(pk=workstream.pk).update(aim="Changed.")
+    changed = client.get("/workstreams/skills/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_errors_are_not_cached(client):
+    assert client.get("/workstreams/nothing-here/").status_code == 404
+    f.WorkstreamFactory(slug="nothing-here")
+    assert client.get("/workstreams/nothing-here/").status_code == 200
+
+
+def test_query_strings_are_cached_apart(client, workstream):
+    one = client.get("/workstreams/?a=1")
+    two = client.get("/workstreams/?a=2")
+    assert one.headers["X-Cache"] == two.headers["X-Cache"] == "miss"
+
+
+def test_cached_pages_keep_the_security_headers(client, workstream):
+    client.get("/workstreams/skills/")
+    response = client.get("/workstreams/skills/")
+    assert response.headers["X-Cache"] == "hit"
+    assert "Content-Security-Policy" in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
