@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local commands run in development mode unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: install run serve test lint format browser migrate demo-data
+.PHONY: install run serve test lint format browser migrate demo-data backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -42,6 +42,14 @@ serve: demo-data
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(PROD_ENV) $(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
 	$(PROD_ENV) $(BIN)/gunicorn mmip.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# pg_dump / pg_restore of whatever database is configured (embedded, or DATABASE_URL).
+# `make restore` takes FILE=backups/....dump, or the newest backup when FILE is not given.
+backup: migrate
+	$(BIN)/python manage.py backup
+
+restore: install
+	$(BIN)/python manage.py restore "$${FILE:-$$(ls -t backups/*.dump 2>/dev/null | head -n 1)}"
 
 # Browser tests drive Debian's chromium; install it when it is missing and apt is here.
 browser:
