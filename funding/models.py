@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Sum
@@ -11,6 +12,7 @@ from mmip.dates import format_date, precision_condition, precision_field, precis
 from mmip.formatting import money
 from mmip.models import Organisation, RecordHistory
 from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
+from mmip.search import search_document
 from workstreams.models import Milestone, Output, Workstream
 
 AWARD_IDENTIFIER_PATTERN = r"^360G-MMIP-[A-Za-z0-9][A-Za-z0-9-]*$"
@@ -161,6 +163,12 @@ class Award(PublishableModel):
             # The funding explorer filters on award date and amount and sorts by them.
             models.Index(fields=["award_date"], name="award_date_idx"),
             models.Index(fields=["amount"], name="award_amount_idx"),
+            # /search/ matches awards by title, identifier and description; mmip/search.py
+            # queries this very expression, so the index serves it.
+            GinIndex(
+                search_document(title=["title", "identifier"], body=["description"]),
+                name="award_search_idx",
+            ),
         ]
 
     def __str__(self):

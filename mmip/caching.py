@@ -21,7 +21,7 @@ from django.utils.cache import patch_cache_control
 
 SEQUENCE = "mmip_record_generation"
 RECORD_APPS = ("mmip", "workstreams", "funding", "skills")
-NEVER_CACHED_PREFIXES = ("/admin/", "/healthz", "/static/")
+NEVER_CACHED_PREFIXES = ("/admin/", "/healthz", "/ping", "/static/")
 
 INSTALL_SQL = f"""
 CREATE SEQUENCE IF NOT EXISTS {SEQUENCE};

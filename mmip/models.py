@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
 from mmip.regions import NationRegion
+from mmip.search import search_document
 
 # org-id.guide identifiers: a list code such as GB-COH, GB-CHC or GB-GOR, then the
 # identifier within that list (letters, digits and hyphens).
@@ -100,6 +102,12 @@ class Organisation(PublishableModel):
             # /organisations/ filters by kind and by nation or region.
             models.Index(fields=["kind"], name="organisation_kind_idx"),
             models.Index(fields=["nation_region"], name="organisation_region_idx"),
+            # /search/ matches organisations by name and description; mmip/search.py
+            # queries this very expression, so the index serves it.
+            GinIndex(
+                search_document(title=["name", "short_name"], body=["description"]),
+                name="organisation_search_idx",
+            ),
         ]
 
     def __str__(self):

@@ -55,7 +55,7 @@ class ApprenticeshipProgramme(PublishableModel):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return f"{self.workstream.get_absolute_url()}#apprenticeships-{self.slug}"
+        return reverse("apprenticeship-programme-detail", args=[self.slug])
 
 
 class CohortManager(models.Manager.from_queryset(PublishedQuerySet)):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,3 +34,28 @@ def require_chromium() -> None:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def open_page(browser, url: str, viewport: dict, **context_options):
+    """The loaded page and the console errors and uncaught exceptions it produced."""
+    context = browser.new_context(viewport=viewport, **context_options)
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(url)
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    return page, errors
+
+
+def axe_report(page):
+    """axe's WCAG 2.2 AA results for the page as it stands."""
+    return Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})

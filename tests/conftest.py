@@ -2,6 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch_chromium, require_chromium
 
 
 @pytest.fixture(autouse=True)
@@ -48,3 +51,17 @@ def editor_client(client, editor):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium for a test module. Playwright's sync API keeps an event loop running in
+    this thread, and Django refuses database access from such a thread unless told it is
+    deliberate; only while the browser runs, or `check --deploy` in a subprocess objects."""
+    require_chromium()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = launch_chromium(playwright)
+            yield chromium
+            chromium.close()

@@ -2,14 +2,11 @@
 375 px phone and show their content with JavaScript switched off."""
 
 import datetime
-import os
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from tests.browser import launch_chromium, require_chromium
+from tests.browser import DESKTOP, PHONE, axe_report, open_page
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
@@ -23,24 +20,7 @@ from tests.factories import (
     WorkstreamFactory,
 )
 
-# Playwright's sync API keeps an event loop running in this thread; Django refuses database
-# access from a thread with a running loop unless told the access is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = pytest.mark.browser
-
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -106,21 +86,6 @@ def record(transactional_db):
     return {"workstream": skills}
 
 
-def open_page(browser, url: str, viewport: dict, **context_options):
-    """The loaded page and the console errors and uncaught exceptions it produced."""
-    context = browser.new_context(viewport=viewport, **context_options)
-    page = context.new_page()
-    errors = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    response = page.goto(url)
-    assert response.status == 200
-    page.wait_for_load_state("load")
-    return page, errors
-
-
 def page_urls(live_server, record):
     return {
         "home": live_server.url + "/",
@@ -135,7 +100,7 @@ def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
 ):
     page, errors = open_page(browser, page_urls(live_server, record)[which], viewport)
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    results = axe_report(page)
 
     assert results.violations_count == 0, results.generate_report()
     assert errors == []

@@ -363,7 +363,7 @@ def test_workstream_page_lists_milestones_in_date_order_with_their_anchors(clien
     assert later.get_absolute_url() == f"{workstream.get_absolute_url()}#milestone-strategy"
 
 
-def test_workstream_page_has_the_anchor_of_each_apprenticeship_programme(client, workstream):
+def test_workstream_page_links_each_apprenticeship_programme(client, workstream):
     programme = ApprenticeshipProgrammeFactory(
         workstream=workstream, name="AT Manufacturing Apprenticeships", slug="atma"
     )
@@ -371,7 +371,8 @@ def test_workstream_page_has_the_anchor_of_each_apprenticeship_programme(client,
     content = page(client, workstream.get_absolute_url())
 
     assert 'id="apprenticeships-atma"' in content
-    assert programme.get_absolute_url().endswith("#apprenticeships-atma")
+    assert f'href="{programme.get_absolute_url()}"' in content
+    assert programme.get_absolute_url() == "/skills/programmes/atma/"
     assert "AT Manufacturing Apprenticeships" in content
 
 
@@ -462,88 +463,6 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     # programmes with their leads, 12 the programmes' community organisations, 13 the
     # award total.
     assert count_queries(client, workstream.get_absolute_url()) == with_three == 13
-
-
-# ---------- One organisation ----------
-
-
-def test_organisation_page_shows_its_facts_roles_and_awards(client):
-    mhra = OrganisationFactory(
-        name="Medicines and Healthcare products Regulatory Agency", short_name="MHRA"
-    )
-    organisation = OrganisationFactory(
-        name="MHRA Innovation Office",
-        kind="public-body",
-        nation_region="uk-wide",
-        website="https://example.org/innovation-office",
-        parent=mhra,
-    )
-    OrganisationFactory(name="Innovation Office team", parent=organisation)
-    OrganisationFactory(name="Draft team", parent=organisation, is_published=False)
-    PartnershipFactory(
-        organisation=organisation,
-        workstream=WorkstreamFactory(name="Regulatory Environment"),
-        role="lead",
-    )
-    PartnershipFactory(
-        organisation=organisation,
-        workstream=WorkstreamFactory(name="Draft workstream", is_published=False),
-    )
-    AwardFactory(funder=organisation, title="Given award", amount=Decimal("250000"))
-    AwardFactory(recipient=organisation, title="Received award", amount=Decimal("1500000"))
-    AwardFactory(recipient=organisation, title="Draft award", is_published=False)
-
-    content = page(client, organisation.get_absolute_url())
-
-    assert "<h1>MHRA Innovation Office</h1>" in content
-    assert "Public body" in content
-    assert "UK-wide" in content
-    assert "https://example.org/innovation-office" in content
-    assert f'href="{mhra.get_absolute_url()}"' in content
-    assert "Innovation Office team" in content
-    assert "Lead in" in content
-    assert "Regulatory Environment" in content
-    assert in_order(
-        content, "Awards given", "£250,000", "Given award", "Awards received", "Received award"
-    )
-    assert "£1,500,000" in content
-    for hidden in ["Draft team", "Draft workstream", "Draft award"]:
-        assert hidden not in content, hidden
-
-
-def test_a_draft_parent_is_not_named_on_an_organisation_page(client):
-    organisation = OrganisationFactory(
-        parent=OrganisationFactory(name="Unannounced parent", is_published=False)
-    )
-
-    assert "Unannounced parent" not in page(client, organisation.get_absolute_url())
-
-
-def test_a_draft_or_unknown_organisation_answers_404(client):
-    draft = OrganisationFactory(is_published=False)
-
-    assert client.get(draft.get_absolute_url()).status_code == 404
-    assert client.get(reverse("organisation-detail", args=["nobody"])).status_code == 404
-
-
-def build_organisation_rows(organisation, n: int) -> None:
-    for _ in range(n):
-        OrganisationFactory(parent=organisation)
-        PartnershipFactory(organisation=organisation)
-        AwardFactory(funder=organisation)
-        AwardFactory(recipient=organisation)
-        AwardFactory(routed_through=organisation)
-
-
-def test_organisation_page_query_count_does_not_grow(client):
-    organisation = OrganisationFactory()
-    build_organisation_rows(organisation, 3)
-    with_three = count_queries(client, organisation.get_absolute_url())
-    build_organisation_rows(organisation, 27)
-    # 1 the organisation with its parent, 2 its published parts, 3 its partnerships with
-    # their workstreams, then for awards given, received and routed through it: the totals
-    # and the list with funder, recipient, routed-through and programme (4 to 9).
-    assert count_queries(client, organisation.get_absolute_url()) == with_three == 9
 
 
 # ---------- One award ----------

@@ -308,3 +308,16 @@ def test_published_querysets_leave_drafts_out():
     from workstreams.models import Workstream
 
     assert list(Workstream.objects.published()) == [shown]
+
+
+def test_indicator_target_date_matches_its_precision():
+    assert_violates(
+        "indicator_target_date_matches_precision",
+        lambda: f.IndicatorFactory(
+            target_date=datetime.date(2030, 6, 1), target_date_precision="year"
+        ),
+    )
+    indicator = f.IndicatorFactory(
+        target_date=datetime.date(2030, 1, 1), target_date_precision="year"
+    )
+    assert indicator.target_date_display == "2030"

@@ -202,7 +202,7 @@ class IndicatorAdmin(PublishableAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "slug", "unit", "description", "workstreams"]}),
-        ("Target", {"fields": [("target", "target_date")]}),
+        ("Target", {"fields": [("target", "target_date", "target_date_precision")]}),
         PUBLISHING,
     ]
 

@@ -1,5 +1,6 @@
 """Workstreams and what they do: partners, initiatives, milestones, outputs and indicators."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -9,6 +10,7 @@ from mmip.dates import format_date, precision_condition, precision_field, precis
 from mmip.formatting import figure
 from mmip.models import Organisation, RecordHistory
 from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
+from mmip.search import search_document
 
 
 class WorkstreamQuerySet(PublishedQuerySet):
@@ -53,6 +55,14 @@ class Workstream(PublishableModel):
         ordering = ["display_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], name="workstream_name_unique"),
+        ]
+        indexes = [
+            # /search/ matches workstreams by name, aim and description; mmip/search.py
+            # queries this very expression, so the index serves it.
+            GinIndex(
+                search_document(title=["name"], summary=["aim"], body=["description"]),
+                name="workstream_search_idx",
+            ),
         ]
 
     def __str__(self):
@@ -207,6 +217,14 @@ class Initiative(PublishableModel, DatedRangeModel):
             ),
             *range_constraints("initiative"),
         ]
+        indexes = [
+            # /search/ matches initiatives by name, summary and description; mmip/search.py
+            # queries this very expression, so the index serves it.
+            GinIndex(
+                search_document(title=["name"], summary=["summary"], body=["description"]),
+                name="initiative_search_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -279,6 +297,12 @@ class Output(PublishableModel):
             # /outputs/ filters by kind and year and lists the latest first.
             models.Index(fields=["kind"], name="output_kind_idx"),
             models.Index(fields=["date"], name="output_date_idx"),
+            # /search/ matches outputs by title and summary; mmip/search.py
+            # queries this very expression, so the index serves it.
+            GinIndex(
+                search_document(title=["title"], summary=["summary"]),
+                name="output_search_idx",
+            ),
         ]
 
     def __str__(self):
@@ -352,6 +376,12 @@ class Milestone(PublishableModel):
             # The home page lists the latest milestones; /timeline/ filters by kind and year.
             models.Index(fields=["date"], name="milestone_date_idx"),
             models.Index(fields=["kind"], name="milestone_kind_idx"),
+            # /search/ matches milestones by title, place and description; mmip/search.py
+            # queries this very expression, so the index serves it.
+            GinIndex(
+                search_document(title=["title"], summary=["place"], body=["description"]),
+                name="milestone_search_idx",
+            ),
         ]
 
     def __str__(self):
@@ -363,7 +393,7 @@ class Milestone(PublishableModel):
     def get_absolute_url(self):
         if self.workstream_id:
             return f"{self.workstream.get_absolute_url()}#milestone-{self.slug}"
-        return f"/#milestone-{self.slug}"
+        return f"{reverse('timeline')}#milestone-{self.slug}"
 
     @property
     def date_display(self) -> str:
@@ -397,7 +427,8 @@ class Indicator(PublishableModel):
     description = models.TextField(blank=True)
     workstreams = models.ManyToManyField(Workstream, related_name="indicators", blank=True)
     target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, help_text="When the target is for.")
+    target_date_precision = precision_field()
 
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
     history = RecordHistory(m2m_fields=["workstreams"])
@@ -410,6 +441,10 @@ class Indicator(PublishableModel):
                 condition=Q(target__isnull=True) | Q(target__gt=0),
                 name="indicator_target_positive",
             ),
+            models.CheckConstraint(
+                condition=precision_condition("target_date", "target_date_precision"),
+                name="indicator_target_date_matches_precision",
+            ),
         ]
 
     def __str__(self):
@@ -418,9 +453,22 @@ class Indicator(PublishableModel):
     def natural_key(self):
         return (self.slug,)
 
+    def get_absolute_url(self):
+        return reverse("indicator-detail", args=[self.slug])
+
+    @property
+    def target_date_display(self) -> str:
+        return format_date(self.target_date, self.target_date_precision)
+
     def clean(self):
+        errors = {}
         if self.target is not None and self.target <= 0:
-            raise ValidationError({"target": "A target must be more than zero."})
+            errors["target"] = "A target must be more than zero."
+        problem = precision_problem(self.target_date, self.target_date_precision)
+        if problem:
+            errors["target_date"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class IndicatorValueManager(models.Manager):

@@ -7,4 +7,7 @@ urlpatterns = [
     path(
         "workstreams/<slug:slug>/", views.WorkstreamDetailView.as_view(), name="workstream-detail"
     ),
+    path("indicators/<slug:slug>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("outputs/", views.OutputListView.as_view(), name="output-list"),
 ]

@@ -1,0 +1,28 @@
+"""The server-error view: a database that cannot be reached is a 503, not a 500.
+
+Django turns an exception anywhere in the request (a view, or a middleware such as the page
+cache asking for the record generation) into a call to handler500 while the exception is
+still being handled, so the error can be told apart here. Neither page touches the database.
+"""
+
+import sys
+
+from django import db
+from django.http import HttpResponse
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import server_error as default_server_error
+
+DATABASE_UNAVAILABLE = (db.OperationalError, db.InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+@requires_csrf_token
+def server_error(request):
+    _, error, _ = sys.exc_info()
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return default_server_error(request)

