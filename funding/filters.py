@@ -1,0 +1,320 @@
+"""The funding explorer's filter: one FilterSet for the page and for every download.
+
+Invalid input never raises and never empties the page. Each part of the filter that does not
+make sense (letters in an amount, an unknown funder, a year range the wrong way round) is
+left out with a plain message in ``filterset.messages``, and the valid parts still apply, as
+GrantNav does. ``filterset.qs`` is therefore always a usable queryset. A FilterView using
+this FilterSet must set ``strict = False``, or django-filter shows nothing when the form has
+any error.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Exists, OuterRef, Q
+
+from funding.models import Award, FundingProgramme
+from mmip.models import Organisation
+from workstreams.models import Workstream
+
+SEARCH_MAX_LENGTH = 200
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+LARGEST_AMOUNT = Decimal("1000000000000")  # £1 trillion: more than any award could be
+PENNY = Decimal("0.01")
+
+# The explorer's default order, newest first; the identifier breaks ties so that pages of
+# results never swap rows between requests.
+DEFAULT_ORDERING = ("-award_date", "identifier")
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+
+
+def published_awards():
+    return Award.objects.published().with_parties().order_by(*DEFAULT_ORDERING)
+
+
+def _organisations_in_role(role: str):
+    # Offer only organisations someone can find awards for: a funder with no published
+    # awards would always give an empty page.
+    return Organisation.objects.published().filter(
+        Exists(Award.objects.published().filter(**{role: OuterRef("pk")}))
+    )
+
+
+# django-filter calls these with the request; the choices are the same for everyone.
+def funders(request=None):
+    return _organisations_in_role("funder")
+
+
+def recipients(request=None):
+    return _organisations_in_role("recipient")
+
+
+def _shown(value, limit: int = 60) -> str:
+    """A visitor's value, cut short, for repeating back in a message."""
+    value = str(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class SlugChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Chooses records by slug. Values that cannot be slugs are turned away before any
+    query, so a 10,000-character or NUL-laden value costs nothing and cannot upset the
+    database; unknown slugs are named back, shortened, in the message."""
+
+    def _check_values(self, value):
+        for slug in value:
+            if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+                raise self._unknown(slug)
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code == "invalid_choice":
+                raise self._unknown(error.params["value"]) from None
+            raise
+
+    def _unknown(self, value) -> ValidationError:
+        return ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": _shown(value)},
+        )
+
+
+class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds as people type it: '£50,000' and '50000' are the same amount.
+    Rounded to the penny, which also keeps absurd exponents away from the database."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[£,\s]", "", value)
+        return super().to_python(value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value is None else value.quantize(PENNY)
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = PoundsField
+
+    def get_max_validator(self):
+        return None  # the field's own max_value gives the message
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def get_max_validator(self):
+        return None  # the field's own range gives the message
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sorts as asked, then by identifier so equal dates, amounts or titles keep one order."""
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "identifier")
+
+
+def _year_field_options(which: str) -> dict:
+    message = f"Enter the {which} year as four figures between {EARLIEST_YEAR} and {LATEST_YEAR}, such as 2021."
+    return {
+        "min_value": EARLIEST_YEAR,
+        "max_value": LATEST_YEAR,
+        "error_messages": {"invalid": message, "min_value": message, "max_value": message},
+    }
+
+
+def _amount_field_options(which: str) -> dict:
+    return {
+        "min_value": Decimal("0"),
+        "max_value": LARGEST_AMOUNT,
+        "error_messages": {
+            "invalid": f"Enter the {which} amount as a number of pounds, such as 50000.",
+            "min_value": f"The {which} amount cannot be below £0.",
+            "max_value": f"The {which} amount cannot be above £1,000,000,000,000.",
+        },
+    }
+
+
+def _choice_messages(thing: str) -> dict:
+    return {
+        "error_messages": {
+            "invalid_choice": f"There is no {thing} “%(value)s” in the record, so the {thing} filter was left out.",
+            "invalid_list": f"The {thing} filter was not understood, so it was left out.",
+        }
+    }
+
+
+class AwardFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        self._drop_reversed("year_from", "year_to", "The “from” year is after the “to” year")
+        self._drop_reversed(
+            "amount_min", "amount_max", "The smallest amount is larger than the largest amount"
+        )
+        return cleaned
+
+    def _drop_reversed(self, low_name: str, high_name: str, problem: str):
+        # A reversed range has no valid part to keep, so both ends go and one message says why.
+        low = self.cleaned_data.get(low_name)
+        high = self.cleaned_data.get(high_name)
+        if low is not None and high is not None and low > high:
+            self.add_error(None, f"{problem}, so that range was left out. Swap them and try again.")
+            del self.cleaned_data[low_name], self.cleaned_data[high_name]
+
+
+class AwardFilterSet(django_filters.FilterSet):
+    """Filters published awards. Bind it to ``request.GET``; read ``qs`` for the rows (funder,
+    recipient, routed-through body and programme joined in the same query) and ``messages``
+    for anything that was left out. Every multiple-choice filter takes repeated parameters
+    (``?funder=a&funder=b``) and matches any of them; different filters must all match."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in the title or description, or the funder's or recipient's name.",
+        error_messages={
+            "max_length": f"Search text can be at most {SEARCH_MAX_LENGTH} characters, so the search was left out. Try fewer words.",
+            "null_characters_not_allowed": "The search text had characters that cannot be searched for, so the search was left out.",
+        },
+    )
+    funder = SlugChoiceFilter(
+        label="Funder",
+        queryset=funders,
+        to_field_name="slug",
+        method="filter_in",
+        **_choice_messages("funder"),
+    )
+    recipient = SlugChoiceFilter(
+        label="Recipient",
+        queryset=recipients,
+        to_field_name="slug",
+        method="filter_in",
+        **_choice_messages("recipient"),
+    )
+    programme = SlugChoiceFilter(
+        label="Programme",
+        queryset=FundingProgramme.objects.published(),
+        to_field_name="slug",
+        method="filter_in",
+        **_choice_messages("programme"),
+    )
+    workstream = SlugChoiceFilter(
+        label="Workstream",
+        queryset=Workstream.objects.published(),
+        to_field_name="slug",
+        method="filter_workstream",
+        **_choice_messages("workstream"),
+    )
+    year_from = YearFilter(
+        label="Awarded from (year)", method="filter_year_from", **_year_field_options("first")
+    )
+    year_to = YearFilter(
+        label="Awarded to (year)", method="filter_year_to", **_year_field_options("last")
+    )
+    amount_min = AmountFilter(
+        label="Smallest amount (£)",
+        field_name="amount",
+        lookup_expr="gte",
+        **_amount_field_options("smallest"),
+    )
+    amount_max = AmountFilter(
+        label="Largest amount (£)",
+        field_name="amount",
+        lookup_expr="lte",
+        **_amount_field_options("largest"),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status",
+        choices=Award.Status.choices,
+        distinct=False,
+        error_messages={
+            "invalid_choice": "That is not an award status, so the status filter was left out.",
+        },
+    )
+    sort = SortFilter(
+        label="Sort by",
+        fields=(("award_date", "date"), ("amount", "amount"), ("title", "title")),
+        choices=[
+            ("-date", "Newest first"),
+            ("date", "Oldest first"),
+            ("-amount", "Largest first"),
+            ("amount", "Smallest first"),
+            ("title", "Title, A to Z"),
+            ("-title", "Title, Z to A"),
+        ],
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "The awards cannot be sorted that way, so they are newest first.",
+        },
+    )
+
+    class Meta:
+        model = Award
+        fields = []
+        form = AwardFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset if queryset is not None else published_awards(), **kwargs)
+
+    @property
+    def messages(self) -> list[str]:
+        """Plain sentences for the page, one for each part of the filter that was left out."""
+        if not self.is_bound:
+            return []
+        errors = self.form.errors
+        messages = []
+        for name in [NON_FIELD_ERRORS, *self.form.fields]:
+            for message in errors.get(name, []):
+                if message not in messages:
+                    messages.append(message)
+        return messages
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(funder__name__icontains=word)
+                | Q(funder__short_name__icontains=word)
+                | Q(recipient__name__icontains=word)
+                | Q(recipient__short_name__icontains=word)
+            )
+        return queryset
+
+    # A model multiple-choice field gives an empty queryset, not an empty list, when nothing
+    # is chosen, and django-filter only skips empty lists; so the methods check for themselves.
+    def filter_in(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{name}__in": [record.pk for record in value]})
+
+    def filter_workstream(self, queryset, name, value):
+        if not value:
+            return queryset
+        # A subquery rather than a join, so an award in two chosen workstreams appears once
+        # without a DISTINCT over every selected column.
+        tagged = Award.workstreams.through.objects.filter(
+            workstream__in=[workstream.pk for workstream in value]
+        )
+        return queryset.filter(pk__in=tagged.values("award_id"))
+
+    # Whole-date comparisons rather than __year, so the award_date index serves them.
+    def filter_year_from(self, queryset, name, value):
+        return queryset.filter(award_date__gte=datetime.date(value, 1, 1))
+
+    def filter_year_to(self, queryset, name, value):
+        return queryset.filter(award_date__lte=datetime.date(value, 12, 31))

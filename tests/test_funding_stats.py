@@ -1,0 +1,158 @@
+"""Totals of a set of awards, against numbers worked out by hand, at one query each."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from funding.filters import AwardFilterSet
+from funding.models import Award
+from funding.stats import (
+    FunderTotal,
+    Summary,
+    YearTotal,
+    by_funder,
+    by_year,
+    organisation_summary,
+    summary,
+)
+from tests.factories import AwardFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record():
+    """Four published awards over 2016-2020 (nothing in 2017 or 2019) and a draft."""
+    alpha = OrganisationFactory(slug="alpha", name="Alpha Fund")
+    beta = OrganisationFactory(slug="beta", name="Beta Council")
+    uni = OrganisationFactory(slug="uni", name="A University")
+    firm = OrganisationFactory(slug="firm", name="A Firm")
+    for funder, recipient, amount, date in [
+        (alpha, uni, "100.00", datetime.date(2016, 1, 1)),
+        (alpha, firm, "200.50", datetime.date(2018, 5, 1)),
+        (beta, uni, "300.00", datetime.date(2018, 1, 1)),
+        (alpha, uni, "1000.00", datetime.date(2020, 1, 1)),
+    ]:
+        AwardFactory(
+            funder=funder,
+            recipient=recipient,
+            amount=Decimal(amount),
+            award_date=date,
+            award_date_precision="month",
+        )
+    AwardFactory(funder=beta, recipient=firm, amount=Decimal("99999"), is_published=False)
+
+
+def published():
+    return Award.objects.published()
+
+
+def test_summary_of_an_even_number_of_awards(record):
+    assert summary(published()) == Summary(
+        count=4,
+        total=Decimal("1600.50"),
+        smallest=Decimal("100.00"),
+        largest=Decimal("1000.00"),
+        median=Decimal("250.25"),  # halfway between 200.50 and 300.00
+    )
+
+
+def test_summary_of_an_odd_number_of_awards(record):
+    assert summary(published().exclude(amount=1000)).median == Decimal("200.50")
+
+
+def test_summary_of_nothing_is_zero_with_no_extremes(record):
+    assert summary(Award.objects.none()) == Summary(0, Decimal("0"), None, None, None)
+    assert summary(published().filter(amount__gt=10**6)) == Summary(
+        0, Decimal("0"), None, None, None
+    )
+
+
+def test_summary_of_a_filtered_and_sorted_set(record):
+    filterset = AwardFilterSet({"funder": ["alpha"], "sort": "-amount"})
+    assert summary(filterset.qs) == Summary(
+        3, Decimal("1300.50"), Decimal("100.00"), Decimal("1000.00"), Decimal("200.50")
+    )
+
+
+def test_by_year_fills_the_empty_years_with_zeros(record):
+    assert by_year(published()) == [
+        YearTotal(2016, 1, Decimal("100.00")),
+        YearTotal(2017, 0, Decimal("0")),
+        YearTotal(2018, 2, Decimal("500.50")),
+        YearTotal(2019, 0, Decimal("0")),
+        YearTotal(2020, 1, Decimal("1000.00")),
+    ]
+    assert by_year(Award.objects.none()) == []
+
+
+def test_by_year_ignores_the_sort_order_of_a_filtered_set(record):
+    filterset = AwardFilterSet({"sort": "title"})
+    assert [row.count for row in by_year(filterset.qs)] == [1, 0, 2, 0, 1]
+
+
+def test_by_funder_puts_the_largest_total_first(record):
+    assert by_funder(published()) == [
+        FunderTotal("alpha", "Alpha Fund", 3, Decimal("1300.50")),
+        FunderTotal("beta", "Beta Council", 1, Decimal("300.00")),
+    ]
+
+
+def test_funders_table_counts_only_published_awards(record):
+    rows = [
+        (
+            org.slug,
+            org.award_count,
+            org.award_total,
+            org.award_average,
+            org.award_largest,
+            org.award_smallest,
+        )
+        for org in organisation_summary("funder")
+    ]
+    assert rows == [
+        ("alpha", 3, Decimal("1300.50"), Decimal("433.50"), Decimal("1000.00"), Decimal("100.00")),
+        ("beta", 1, Decimal("300.00"), Decimal("300.00"), Decimal("300.00"), Decimal("300.00")),
+    ]
+
+
+def test_recipients_table_leaves_out_drafts_and_organisations_with_only_draft_awards(record):
+    hidden = OrganisationFactory(slug="hidden", is_published=False)
+    AwardFactory(recipient=hidden, amount=Decimal("5"))
+    only_drafts = OrganisationFactory(slug="only-drafts")
+    AwardFactory(recipient=only_drafts, is_published=False)
+    rows = [
+        (org.slug, org.award_count, org.award_total) for org in organisation_summary("recipient")
+    ]
+    assert rows == [("uni", 3, Decimal("1400.00")), ("firm", 1, Decimal("200.50"))]
+
+
+def test_an_unknown_role_is_refused():
+    with pytest.raises(ValueError, match="role"):
+        organisation_summary("partner")
+
+
+def _make(size: int):
+    funders = [OrganisationFactory() for _ in range(3)]
+    for number in range(size):
+        AwardFactory(
+            funder=funders[number % 3],
+            award_date=datetime.date(2005 + number % 20, 1, 1),
+            amount=Decimal(1000 + number),
+        )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_every_figure_is_one_query_for_3_awards_as_for_30(size, django_assert_num_queries):
+    _make(size)
+    awards = AwardFilterSet({"q": "award"}).qs
+    with django_assert_num_queries(1):  # count, total, smallest, largest and median together
+        assert summary(awards).count == size
+    with django_assert_num_queries(1):  # amounts grouped by year
+        assert sum(row.count for row in by_year(awards)) == size
+    with django_assert_num_queries(1):  # amounts grouped by funder
+        assert len(by_funder(awards)) == 3
+    for role in ("funder", "recipient"):
+        with django_assert_num_queries(1):  # organisations with their award figures
+            assert sum(org.award_count for org in organisation_summary(role)) == size
