@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local commands run in development mode unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: install run serve test lint format browser migrate demo-data backup restore loadtest
+.PHONY: install run serve test lint format browser migrate demo-data backup restore loadtest bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -48,6 +48,12 @@ loadtest: demo-data
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	DEBUG=false SECRET_KEY="$${SECRET_KEY:-loadtest-only-key-$$(date +%s%N)}" $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py loadtest
+
+# The funding explorer and downloads at 100,000 synthetic awards, in a database of its own
+# (<configured name>_bench, or BENCH_DATABASE_URL), made once and reused; figures go to
+# docs/benchmarks.md.
+bench: install
+	$(BIN)/python manage.py bench
 
 # pg_dump / pg_restore of whatever database is configured (embedded, or DATABASE_URL).
 # `make restore` takes FILE=backups/....dump, or the newest backup when FILE is not given.

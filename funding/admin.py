@@ -1,9 +1,12 @@
-"""Staff pages for funding programmes and the awards made under them."""
+"""Staff pages for funding programmes and the awards made under them, which staff can also
+import and export as files."""
 
 from django.contrib import admin
 from django.db.models import Count, DecimalField, IntegerField, Sum
 
 from funding.models import Award, FundingProgramme
+from funding.resources import AwardResource
+from mmip.admin import RecordImportExportMixin
 from mmip.admin_actions import PublishableAdmin, related_total
 from mmip.formatting import money
 
@@ -58,7 +61,8 @@ class FundingProgrammeAdmin(PublishableAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(PublishableAdmin):
+class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
+    resource_classes = [AwardResource]
     list_display = [
         "identifier",
         "title",

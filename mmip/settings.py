@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
+    "import_export",
     "mmip",
     "workstreams",
     "funding",
@@ -202,6 +203,10 @@ AXES_LOCKOUT_CALLABLE = "mmip.admin_actions.lockout_response"
 # revert from it: a revert would restore a record's own fields but not its inline rows.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Staff imports (mmip/resources.py): the uploaded file waits for the confirm step in the
+# shared cache, not on one server's disk, so any app server can finish what another began.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 # Security headers. Production defaults are strict; a local `make serve` over plain HTTP
 # turns off the HTTPS-only ones through the environment.
