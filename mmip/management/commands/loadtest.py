@@ -60,10 +60,11 @@ def parse_wrk(output: str) -> dict:
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    # With no completed request wrk prints no distribution; the errors column tells why.
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(latency["50"]),
-        "p99": to_ms(latency["99"]),
+        "p50": to_ms(latency["50"]) if "50" in latency else float("nan"),
+        "p99": to_ms(latency["99"]) if "99" in latency else float("nan"),
         "errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
     }
@@ -143,7 +144,7 @@ class Command(BaseCommand):
             urllib.request.urlopen(base + path, timeout=30)  # warm: first render, cache fill
             for connections in CONNECTIONS:
                 result = subprocess.run(
-                    ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{self.seconds}s", base + path],
+                    ["wrk", "--latency", "--timeout", "10s", "-t2", f"-c{connections}", f"-d{self.seconds}s", base + path],
                     capture_output=True,
                     text=True,
                     check=True,

@@ -1,0 +1,40 @@
+"""make loadtest reads wrk's report correctly (the run itself is `make loadtest`)."""
+
+import math
+
+from mmip.management.commands.loadtest import parse_wrk
+
+REPORT = """Running 10s test @ http://127.0.0.1:8000/ping
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    80.12ms   20.00ms 600.00ms   90.00%
+  Latency Distribution
+     50%   75.50ms
+     75%   90.00ms
+     90%  110.00ms
+     99%    1.20s
+  7034 requests in 10.00s, 1.23MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    703.40
+Transfer/sec:    125.00KB
+"""
+
+
+def test_throughput_latency_and_errors_are_read_from_wrk():
+    assert parse_wrk(REPORT) == {
+        "rps": 703.40,
+        "p50": 75.5,
+        "p99": 1200.0,
+        "errors": 3,
+        "non_2xx": 4,
+    }
+
+
+def test_a_run_without_a_completed_request_reports_no_latency():
+    figures = parse_wrk(
+        "  0 requests in 10.00s, 0B read\n  Socket errors: connect 0, read 0, write 0, timeout 64\n"
+        "Requests/sec:      0.00\n"
+    )
+    assert figures["errors"] == 64
+    assert math.isnan(figures["p50"])
