@@ -50,6 +50,9 @@ class FundingProgramme(PublishableModel):
     def natural_key(self):
         return (self.slug,)
 
+    def get_absolute_url(self):
+        return reverse("funding-programme-detail", args=[self.slug])
+
     @property
     def established_display(self) -> str:
         return format_date(self.established, self.established_precision)

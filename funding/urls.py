@@ -2,6 +2,19 @@ from django.urls import path
 
 from funding import views
 
+# The fixed addresses come before the award page's, which takes any identifier.
 urlpatterns = [
+    path("", views.explorer, name="funding-explorer"),
+    path("awards.csv", views.download_csv, name="award-download-csv"),
+    path("awards.json", views.download_json, name="award-download-json"),
+    path("360giving.json", views.download_360giving, name="award-download-360giving"),
+    path("programmes/", views.ProgrammeListView.as_view(), name="funding-programme-list"),
+    path(
+        "programmes/<slug:slug>/",
+        views.ProgrammeDetailView.as_view(),
+        name="funding-programme-detail",
+    ),
+    path("funders/", views.funder_list, name="funder-list"),
+    path("recipients/", views.recipient_list, name="recipient-list"),
     path("<str:identifier>/", views.AwardDetailView.as_view(), name="award-detail"),
 ]
