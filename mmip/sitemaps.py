@@ -5,7 +5,7 @@ Pages that other parts of the site provide join the map as soon as their URL exi
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from funding.models import Award
+from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
 from mmip.views import FUNDING_EXPLORER, optional_url
 from skills.models import ApprenticeshipProgramme
@@ -16,6 +16,9 @@ PAGES = (
     "workstream-list",
     "organisation-list",
     FUNDING_EXPLORER,
+    "funding-programme-list",
+    "funder-list",
+    "recipient-list",
     "skills",
     "timeline",
     "output-list",
@@ -54,6 +57,9 @@ SITEMAPS = {
     "workstreams": RecordSitemap(Workstream.objects, "workstream-detail", "slug"),
     "organisations": RecordSitemap(Organisation.objects, "organisation-detail", "slug"),
     "awards": RecordSitemap(Award.objects, "award-detail", "identifier"),
+    "funding-programmes": RecordSitemap(
+        FundingProgramme.objects, "funding-programme-detail", "slug"
+    ),
     "indicators": RecordSitemap(Indicator.objects, "indicator-detail", "slug"),
     "apprenticeship-programmes": RecordSitemap(
         ApprenticeshipProgramme.objects, "apprenticeship-programme-detail", "slug"

@@ -19,6 +19,7 @@ from tests.factories import (
     AwardFactory,
     CohortEmployerFactory,
     CohortFactory,
+    FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     InitiativeFactory,
@@ -128,6 +129,9 @@ def record():
     output.publishers.add(catapult)
     MilestoneFactory(workstream=skills, initiative=initiative, title="Apprenticeship event")
     MilestoneFactory(workstream=None, title="Programme report released")
+    FundingProgrammeFactory(
+        name="Medicines Manufacturing Challenge", slug="challenge", funder=parent
+    ).awards.add(first)
     programme = ApprenticeshipProgrammeFactory(
         workstream=skills, name="AT Apprenticeships", slug="at-apprenticeships", lead=catapult
     )
@@ -162,6 +166,15 @@ PAGES = {
     "indicator": lambda: reverse("indicator-detail", args=["apprentices"]),
     "timeline": lambda: reverse("timeline"),
     "outputs": lambda: reverse("output-list"),
+    "funding-explorer": lambda: reverse("funding-explorer"),
+    "funding-explorer-filtered": lambda: (
+        reverse("funding-explorer")
+        + "?q=apprenticeships&year_from=2021&year_to=2017&amount_min=x&sort=-amount"
+    ),
+    "funding-programmes": lambda: reverse("funding-programme-list"),
+    "funding-programme": lambda: reverse("funding-programme-detail", args=["challenge"]),
+    "funders": lambda: reverse("funder-list"),
+    "recipients": lambda: reverse("recipient-list"),
 }
 
 

@@ -19,6 +19,7 @@ from mmip.views import FUNDING_EXPLORER
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
+    FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     MilestoneFactory,
@@ -193,15 +194,16 @@ def test_sitemap_query_count_does_not_grow(client):
         for _ in range(n):
             ApprenticeshipProgrammeFactory(workstream=WorkstreamFactory())
             AwardFactory()
+            FundingProgrammeFactory()
             IndicatorFactory()
 
     build(3)
     with_three = count_queries(client, reverse("sitemap"))
     build(27)
     # Two queries per record section (the sitemap's pager counts, then reads the page):
-    # workstreams, organisations, awards, indicators and apprenticeship programmes. The
-    # list pages need none.
-    assert count_queries(client, reverse("sitemap")) == with_three == 10
+    # workstreams, organisations, awards, funding programmes, indicators and apprenticeship
+    # programmes. The list pages need none.
+    assert count_queries(client, reverse("sitemap")) == with_three == 12
 
 
 # ---------- Milestones feed ----------
