@@ -7,8 +7,6 @@ from glob import glob
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -17,6 +15,7 @@ from tests.factories import (
     OrganisationFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, page
 from tests.test_funding_explorer import build_record
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def record():
     return build_record()
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def squashed(html: str) -> str:
@@ -44,13 +37,6 @@ def table_rows(html: str) -> list[list[str]]:
         [squashed(re.sub(r"<[^>]+>", " ", cell)) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     ]  # fmt: skip
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
 
 
 # ---------- Programmes ----------

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -18,36 +16,12 @@ from tests.factories import (
     IndicatorValueFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, in_order, page
 from workstreams.models import Indicator
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # The whole-page cache (mmip/caching.py) would answer repeated requests itself and add
-    # its own queries; these tests read and count what the page does.
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
-def in_order(content: str, *texts: str) -> bool:
-    positions = [content.index(text) for text in texts]
-    return positions == sorted(positions)
 
 
 def indicator_url(indicator) -> str:

@@ -4,8 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.views.defaults import server_error
 
@@ -22,27 +20,10 @@ from tests.factories import (
     PartnershipFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, in_order, page
 from workstreams.models import Indicator, Partnership
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
-def in_order(content: str, *texts: str) -> bool:
-    positions = [content.index(text) for text in texts]
-    return positions == sorted(positions)
 
 
 # ---------- Home ----------

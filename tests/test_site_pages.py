@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connection
 from django.http import HttpResponse
-from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.views.defaults import server_error
 
@@ -26,6 +25,7 @@ from tests.factories import (
     OrganisationFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, page
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +46,6 @@ urlpatterns = [
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
 
 
 # ---------- Home ----------

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -18,6 +16,7 @@ from tests.factories import (
     OutputFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, page
 
 pytestmark = pytest.mark.django_db
 
@@ -32,26 +31,6 @@ BAD_VALUES = [
     "'; DROP TABLE workstreams_milestone; --",
     "a\x00b",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # The whole-page cache (mmip/caching.py) would answer repeated requests itself and add
-    # its own queries; these tests read and count what the page does.
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-
-
-def page(client, url, data=None) -> str:
-    response = client.get(url, data)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def count_queries(client, url, data=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, data)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
 
 
 def in_order(content: str, *texts: str) -> bool:
