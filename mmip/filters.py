@@ -9,22 +9,15 @@ FilterSet sets ``strict = False``, or django-filter would show nothing when any 
 
 from dataclasses import dataclass
 
-import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
 
 from funding.models import Award
+from mmip.filtering import LenientChoiceFilter, LenientFilterSet
 from mmip.formatting import figure
 from mmip.models import Organisation
 from mmip.regions import NationRegion
 from skills.models import CohortEmployer, TrainingCentre
 from workstreams.models import Output, Partnership
-
-
-def shown(value, limit: int = 40) -> str:
-    """A visitor's value, cut short and stripped of control characters, to repeat back."""
-    value = "".join(character for character in str(value) if character.isprintable())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -84,50 +77,21 @@ def roles_of(organisation) -> list[str]:
     ]
 
 
-class CountedChoiceField(django_filters.fields.ChoiceField):
-    """A choice field that names a wrong value back shortened."""
-
-    def validate(self, value):
-        try:
-            super().validate(value)
-        except ValidationError as error:
-            if error.code != "invalid_choice":
-                raise
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": shown(value)},
-            ) from None
-
-
-class CountedChoiceFilter(django_filters.ChoiceFilter):
-    field_class = CountedChoiceField
-
-    def __init__(self, *, thing: str, any_label: str, **kwargs):
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid_choice": f"There is no {thing} “%(value)s” to choose, so the {thing} filter was left out.",
-            },
-        )
-        super().__init__(empty_label=any_label, **kwargs)
-
-
-class OrganisationFilterSet(django_filters.FilterSet):
-    kind = CountedChoiceFilter(
+class OrganisationFilterSet(LenientFilterSet):
+    kind = LenientChoiceFilter(
         label="Kind of organisation",
         thing="kind of organisation",
         any_label="Any kind",
         choices=Organisation.Kind.choices,
     )
-    region = CountedChoiceFilter(
+    region = LenientChoiceFilter(
         label="UK nation or region",
         thing="nation or region",
         any_label="Anywhere",
         field_name="nation_region",
         choices=NationRegion.choices,
     )
-    role = CountedChoiceFilter(
+    role = LenientChoiceFilter(
         label="Role played",
         thing="role",
         any_label="Any role",
@@ -149,17 +113,6 @@ class OrganisationFilterSet(django_filters.FilterSet):
             return {}
         self.errors  # noqa: B018 -- validates the form, which fills cleaned_data
         return {name: value for name, value in self.form.cleaned_data.items() if value}
-
-    @property
-    def messages(self) -> list[str]:
-        if not self.is_bound:
-            return []
-        return [message for errors in self.form.errors.values() for message in errors]
-
-    @property
-    def is_filtered(self) -> bool:
-        """Whether the address asks for any filter, good or bad: then "clear" makes sense."""
-        return self.is_bound and any(self.data.get(name) for name in self.filters)
 
     def filtered_except(self, left_out: str):
         """The organisations the rest of the filter allows, for counting one filter's choices."""

@@ -9,8 +9,6 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from funding.exports import CSV_COLUMNS
 from tests.factories import (
@@ -19,6 +17,7 @@ from tests.factories import (
     OrganisationFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries
 from tests.test_funding_explorer import build_record
 from tests.test_funding_exports import assert_valid_360giving
 
@@ -243,12 +242,6 @@ def awards_for_counting(size: int):
             funder=funder, routed_through=OrganisationFactory(), programme=programme
         )
         award.workstreams.add(workstream)
-
-
-def count_queries(client, url, params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        body(get(client, url, params))
-    return len(queries.captured_queries)
 
 
 FILTERED = {"funder": "the-funder", "workstream": "the-workstream", "q": "award", "sort": "amount"}

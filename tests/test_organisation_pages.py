@@ -5,8 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mmip import views
@@ -24,28 +22,11 @@ from tests.factories import (
     TrainingCentreFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, in_order, page
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("organisation-list")
-
-
-def page(client, url, **params) -> str:
-    response = client.get(url, params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def count_queries(client, url, **params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
-def in_order(content: str, *texts: str) -> bool:
-    positions = [content.index(text) for text in texts]
-    return positions == sorted(positions)
 
 
 def names_listed(content: str) -> list[str]:
@@ -129,7 +110,7 @@ def test_the_directory_lists_published_organisations_by_name_with_kind_region_an
     ],
 )
 def test_each_filter_shows_the_organisations_it_names(client, directory, params, expected):
-    content = page(client, LIST, **params)
+    content = page(client, LIST, params)
 
     assert names_listed(content) == expected
     if not expected:
@@ -138,8 +119,8 @@ def test_each_filter_shows_the_organisations_it_names(client, directory, params,
 
 def test_a_draft_award_or_draft_workstream_gives_no_role(client, directory):
     # Almost funder's only award and KTN's only lead role are drafts.
-    assert "Almost funder" not in names_listed(page(client, LIST, role="funder"))
-    assert "KTN" not in names_listed(page(client, LIST, role="workstream-lead"))
+    assert "Almost funder" not in names_listed(page(client, LIST, {"role": "funder"}))
+    assert "KTN" not in names_listed(page(client, LIST, {"role": "workstream-lead"}))
 
 
 def test_each_choice_is_labelled_with_what_it_would_show_given_the_rest_of_the_filter(
@@ -153,7 +134,7 @@ def test_each_choice_is_labelled_with_what_it_would_show_given_the_rest_of_the_f
     # Nothing to show, so nothing to offer.
     assert 'value="university"' not in content
 
-    filtered = page(client, LIST, region="london")
+    filtered = page(client, LIST, {"region": "london"})
     # The kinds in London; the regions for every kind (the region's own filter is left out).
     assert (
         '<option value="catapult-rto">Catapult or research and technology organisation (1)</option>'
@@ -165,7 +146,7 @@ def test_each_choice_is_labelled_with_what_it_would_show_given_the_rest_of_the_f
 
 
 def test_a_chosen_value_that_shows_nothing_stays_chosen(client, directory):
-    content = page(client, LIST, kind="company", role="funder")
+    content = page(client, LIST, {"kind": "company", "role": "funder"})
 
     assert '<option value="company" selected>Company (0)</option>' in content
 
@@ -197,7 +178,7 @@ def test_bad_filter_values_give_the_page_with_a_message_never_an_error(client, d
 
 
 def test_a_bad_part_of_the_filter_is_left_out_and_the_rest_still_applies(client, directory):
-    content = page(client, LIST, kind="funder", role="villain")
+    content = page(client, LIST, {"kind": "funder", "role": "villain"})
 
     assert names_listed(content) == ["Almost funder", "Innovate UK"]
     assert "There is no role “villain” to choose, so the role filter was left out." in content
@@ -207,7 +188,7 @@ def test_a_bad_part_of_the_filter_is_left_out_and_the_rest_still_applies(client,
 
 
 def test_a_long_bad_value_is_named_back_shortened(client, directory):
-    content = page(client, LIST, kind="x" * 10_000)
+    content = page(client, LIST, {"kind": "x" * 10_000})
 
     assert "x" * 39 + "…" in content
     assert "x" * 41 not in content
@@ -229,12 +210,12 @@ def build_directory_rows(n: int) -> None:
 @pytest.mark.parametrize("params", [{}, {"kind": "company", "role": "funder", "region": "zz"}])
 def test_directory_query_count_does_not_grow(client, params):
     build_directory_rows(3)
-    with_three = count_queries(client, LIST, **params)
+    with_three = count_queries(client, LIST, params)
     build_directory_rows(27)
     # 1 the organisations per kind, 2 per region, 3 per role (each given the rest of the
     # filter), 4 the count for the pager, 5 the page of organisations with their parents
     # and whether they play each role.
-    assert count_queries(client, LIST, **params) == with_three == 5
+    assert count_queries(client, LIST, params) == with_three == 5
 
 
 def test_the_directory_pages_at_fifty(client, monkeypatch):
@@ -243,7 +224,7 @@ def test_the_directory_pages_at_fifty(client, monkeypatch):
         OrganisationFactory(name=name)
 
     first = page(client, LIST)
-    second = page(client, LIST, page=2)
+    second = page(client, LIST, {"page": 2})
 
     assert names_listed(first) == ["Alpha", "Bravo"]
     assert names_listed(second) == ["Charlie"]

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from funding.models import Award
@@ -20,6 +19,7 @@ from tests.factories import (
     OutputFactory,
     WorkstreamFactory,
 )
+from tests.pages import count_queries, page
 from workstreams.models import Initiative, Milestone, Output, Workstream
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,7 @@ URL = reverse("search")
 
 
 def results_page(client, q, **params) -> str:
-    response = client.get(URL, {"q": q, **params})
-    assert response.status_code == 200
-    return response.content.decode()
+    return page(client, URL, {"q": q, **params})
 
 
 def titles(content: str, kind: str | None = None) -> list[str]:
@@ -41,13 +39,6 @@ def titles(content: str, kind: str | None = None) -> list[str]:
         content = content[start:end]
     found = re.findall(r'<h3 class="result__title">(.*?)</h3>', content, flags=re.S)
     return [re.sub(r"<[^>]+>", "", title).strip() for title in found]
-
-
-def count_queries(client, **params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(URL, params)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
 
 
 # ---------- What is searched ----------
@@ -420,31 +411,32 @@ def build_search_rows(n: int) -> None:
 
 def test_search_query_count_does_not_grow(client):
     build_search_rows(3)
-    with_three = count_queries(client, q="biologics")
+    with_three = count_queries(client, URL, {"q": "biologics"})
     build_search_rows(27)
     # One query for each kind: its best results with their related rows, its total
     # counted alongside in the same query (6).
-    assert count_queries(client, q="biologics") == with_three == 6
+    assert count_queries(client, URL, {"q": "biologics"}) == with_three == 6
 
 
 def test_one_kind_query_count_does_not_grow(client):
     build_search_rows(3)
-    with_three = count_queries(client, q="biologics", kind="awards", page="2")
+    second_page_of_awards = {"q": "biologics", "kind": "awards", "page": "2"}
+    with_three = count_queries(client, URL, second_page_of_awards)
     build_search_rows(27)
     # 1 the count for the pager, 2 the page of awards with their parties.
-    assert count_queries(client, q="biologics", kind="awards", page="2") == with_three == 2
+    assert count_queries(client, URL, second_page_of_awards) == with_three == 2
 
 
 def test_a_fruitless_search_query_count_does_not_grow(client):
     build_search_rows(3)
-    with_three = count_queries(client, q="biologicz")
+    with_three = count_queries(client, URL, {"q": "biologicz"})
     build_search_rows(27)
     # 1 to 6 each kind, 7 whether any word can be searched, 8 the titles to suggest a
     # spelling from, 9 the workstreams to offer as examples.
-    assert count_queries(client, q="biologicz") == with_three == 9
+    assert count_queries(client, URL, {"q": "biologicz"}) == with_three == 9
 
 
 def test_an_empty_search_makes_one_query(client):
     build_search_rows(3)
     # The workstreams to offer as examples.
-    assert count_queries(client, q="") == 1
+    assert count_queries(client, URL, {"q": ""}) == 1

@@ -10,52 +10,15 @@ FilterSets must set ``strict = False``, or django-filter shows nothing when any 
 
 import datetime
 
-import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef
 
+from mmip.filtering import LenientChoiceFilter, LenientFilterSet
 from mmip.models import Organisation
 from workstreams.models import Milestone, Output, Workstream
 
 
-def shown(value, limit: int = 40) -> str:
-    """A visitor's value, cut short and stripped of control characters, to repeat back."""
-    value = "".join(character for character in str(value) if character.isprintable())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-class RecordChoiceField(django_filters.fields.ChoiceField):
-    """A choice field that names a wrong value back shortened, so a 10,000-character value
-    does not become a 10,000-character message."""
-
-    def validate(self, value):
-        try:
-            super().validate(value)
-        except ValidationError as error:
-            if error.code != "invalid_choice":
-                raise
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": shown(value)},
-            ) from None
-
-
-class RecordChoiceFilter(django_filters.ChoiceFilter):
-    field_class = RecordChoiceField
-
-    def __init__(self, *, thing: str, any_label: str, **kwargs):
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid_choice": f"There is no {thing} “%(value)s” to choose, so the {thing} filter was left out.",
-            },
-        )
-        super().__init__(empty_label=any_label, **kwargs)
-
-
-def year_filter(things: str) -> RecordChoiceFilter:
-    return RecordChoiceFilter(
+def year_filter(things: str) -> LenientChoiceFilter:
+    return LenientChoiceFilter(
         label="Year",
         thing="year",
         any_label="Any year",
@@ -66,7 +29,7 @@ def year_filter(things: str) -> RecordChoiceFilter:
     )
 
 
-class RecordFilterSet(django_filters.FilterSet):
+class RecordFilterSet(LenientFilterSet):
     """Choices are read once per request from the published rows the page lists (the
     ``queryset`` it is given), and what could not be used is reported in ``messages``."""
 
@@ -83,22 +46,6 @@ class RecordFilterSet(django_filters.FilterSet):
         """{filter name: [(value, label)]} for the filters whose choices are read from the
         record; each subclass names its own."""
         return {}
-
-    @property
-    def messages(self) -> list[str]:
-        if not self.is_bound:
-            return []
-        messages = []
-        for name in [NON_FIELD_ERRORS, *self.form.fields]:
-            for message in self.form.errors.get(name, []):
-                if message not in messages:
-                    messages.append(message)
-        return messages
-
-    @property
-    def is_filtered(self) -> bool:
-        """Whether the address asks for any filter, good or bad: then "clear" makes sense."""
-        return self.is_bound and any(self.data.get(name) for name in self.filters)
 
     def filter_year(self, queryset, name, value):
         # A range rather than __year, so the date index serves it.
@@ -118,13 +65,13 @@ def years(queryset, field: str = "date") -> list[tuple[str, str]]:
 
 
 class MilestoneFilterSet(RecordFilterSet):
-    workstream = RecordChoiceFilter(
+    workstream = LenientChoiceFilter(
         label="Workstream",
         thing="workstream",
         any_label="Any workstream",
         field_name="workstream__slug",
     )
-    kind = RecordChoiceFilter(
+    kind = LenientChoiceFilter(
         label="Kind of milestone",
         thing="kind of milestone",
         any_label="Any kind",
@@ -149,19 +96,19 @@ class MilestoneFilterSet(RecordFilterSet):
 
 
 class OutputFilterSet(RecordFilterSet):
-    kind = RecordChoiceFilter(
+    kind = LenientChoiceFilter(
         label="Kind of output",
         thing="kind of output",
         any_label="Any kind",
         choices=Output.Kind.choices,
     )
-    workstream = RecordChoiceFilter(
+    workstream = LenientChoiceFilter(
         label="Workstream",
         thing="workstream",
         any_label="Any workstream",
         method="filter_workstream",
     )
-    publisher = RecordChoiceFilter(
+    publisher = LenientChoiceFilter(
         label="Publisher", thing="publisher", any_label="Any publisher", method="filter_publisher"
     )
     year = year_filter("outputs")
