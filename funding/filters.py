@@ -61,7 +61,17 @@ def _shown(value, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-class SlugChoiceField(django_filters.fields.ModelMultipleChoiceField):
+class IgnoresEmptyMixin:
+    """A plain GET form sends "funder=" for "any funder": an empty value chooses nothing, so
+    it is dropped rather than taken for a choice that does not exist."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [item for item in value if item != ""]
+        return super().clean(value)
+
+
+class SlugChoiceField(IgnoresEmptyMixin, django_filters.fields.ModelMultipleChoiceField):
     """Chooses records by slug. Values that cannot be slugs are turned away before any
     query, so a 10,000-character or NUL-laden value costs nothing and cannot upset the
     database; unknown slugs are named back, shortened, in the message."""
@@ -87,6 +97,14 @@ class SlugChoiceField(django_filters.fields.ModelMultipleChoiceField):
 
 class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SlugChoiceField
+
+
+class StatusField(IgnoresEmptyMixin, django_filters.fields.MultipleChoiceField):
+    pass
+
+
+class StatusFilter(django_filters.MultipleChoiceFilter):
+    field_class = StatusField
 
 
 class PoundsField(forms.DecimalField):
@@ -237,7 +255,7 @@ class AwardFilterSet(django_filters.FilterSet):
         lookup_expr="lte",
         **_amount_field_options("largest"),
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = StatusFilter(
         label="Status",
         choices=Award.Status.choices,
         distinct=False,

@@ -6,9 +6,12 @@ usually ``AwardFilterSet(...).qs``; none of them looks at publication, so the ca
 (the FilterSet already keeps to published awards).
 """
 
+import hashlib
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     Avg,
@@ -26,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from funding.models import Award
+from mmip.caching import record_generation
 from mmip.models import Organisation
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -108,6 +112,38 @@ def by_funder(awards) -> list[FunderTotal]:
         .values_list("funder__slug", "funder__name", "count", "total")
     )
     return [FunderTotal(*row) for row in rows]
+
+
+class Figures(NamedTuple):
+    summary: Summary
+    years: list[YearTotal]
+    funders: list[FunderTotal]
+
+
+def figures(awards) -> Figures:
+    """summary(), by_year() and by_funder() of a set of awards, remembered in the shared cache
+    until the record changes. At 100,000 awards the three take tens of milliseconds each,
+    and paging or re-sorting a filter asks for the same figures again. The key is the set's
+    own SQL (ordering left out, as it changes no total) under the record generation, so two
+    addresses that choose the same awards share figures and any write starts afresh."""
+    seconds = settings.RECORD_FIGURES_CACHE_SECONDS
+    if seconds <= 0:
+        return _compute_figures(awards)
+    sql, params = awards.order_by().query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    key = f"award-figures:{record_generation()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _compute_figures(awards)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _compute_figures(awards) -> Figures:
+    totals = summary(awards)
+    if not totals.count:
+        return Figures(totals, [], [])
+    return Figures(totals, by_year(awards), by_funder(awards))
 
 
 ROLES = {"funder": "awards_given", "recipient": "awards_received"}

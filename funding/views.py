@@ -33,6 +33,7 @@ from funding.filters import AwardFilterSet, funders, published_awards, recipient
 from funding.models import Award, FundingProgramme
 from mmip.charts import bar_chart
 from mmip.formatting import money
+from mmip.widgets import QuickSelectMixin
 from workstreams.models import Output, Workstream
 from workstreams.views import published_milestones
 
@@ -68,28 +69,13 @@ def _explorer_url(**params) -> str:
 # ---------- Reading the filter from the address ----------
 
 
-class _LeavesOutEmpty:
-    """A plain GET form sends "funder=" for "any funder" and the filter would take "" for an
-    unknown funder, so empty values are left out before the filter sees them."""
-
-    def value_from_datadict(self, data, files, name):
-        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
-        if not isinstance(values, list | tuple):
-            values = [] if values is None else [values]
-        return [value for value in values if value != ""]
-
-
-class OneOrSeveral(_LeavesOutEmpty, forms.SelectMultiple):
+class OneOrSeveral(QuickSelectMixin, forms.SelectMultiple):
     """A drop-down of one choice, as most people want; a list box when the address already
     chooses several (?funder=a&funder=b), so none is dropped when the form is sent again."""
 
     def get_context(self, name, value, attrs):
         self.allow_multiple_selected = len(value or []) > 1
         return super().get_context(name, value, attrs)
-
-
-class Checkboxes(_LeavesOutEmpty, forms.CheckboxSelectMultiple):
-    pass
 
 
 # (field, what the choices are, the page that lists them all, order of the drop-down)
@@ -108,7 +94,7 @@ def award_filter(data) -> AwardFilterSet:
     fields = filterset.form.fields
     for name, *_ in CHOICE_FIELDS:
         fields[name].widget = OneOrSeveral()
-    fields["status"].widget = Checkboxes(choices=fields["status"].choices)
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
     # Text boxes, not number boxes, so "£50,000" can be typed as the filter reads it.
     for name in ("year_from", "year_to"):
         fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
@@ -254,13 +240,11 @@ def explorer(request):
     data = request.GET
     filterset = award_filter(data)
     awards = filterset.qs
-    totals = stats.summary(awards)
+    totals, years, by_funder = stats.figures(awards)
     per_page, size_problem = _page_size(data)
     paginator = Paginator(awards, per_page)
     paginator.count = totals.count  # counted by the summary already: no second COUNT
     page, page_problem = _page(paginator, data.get("page"))
-    years = stats.by_year(awards) if totals.count else []
-    by_funder = stats.by_funder(awards) if totals.count else []
     sort = _current_sort(filterset)
     context = {
         "filter": filterset,

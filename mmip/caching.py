@@ -6,16 +6,24 @@ any write (an admin edit, a bulk publish, an import, a fixture load, even raw SQ
 every earlier page unreachable at once, with nothing to remember to call. Reading the
 generation is one tiny query, paid only by anonymous requests that the cache may answer.
 
+A page is stored under its address together with the generation it was made in, and served
+only while that is still the generation. With the database cache (the default), reading the
+generation and the stored page is one round trip to the database; with Redis it is two (the
+generation, then the page).
+
 Staff (anyone sending a session cookie) are never served from the cache, nor stored in it,
 and neither is the admin. Streaming responses (downloads) and responses that set cookies or
 use a CSP nonce are not stored.
 """
 
+import base64
 import hashlib
+import pickle
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
@@ -93,9 +101,38 @@ def _storable(response) -> bool:
     )
 
 
-def _key(request, generation: int) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{generation}:{path}"
+def _key(request) -> str:
+    return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def _lookup(key: str):
+    """(current generation, what is stored under key or None). Retried once on a fresh
+    connection, so a database restart costs no visitor an error page; this stands in for
+    Django's per-request connection health check, which would cost a round trip of its own."""
+    try:
+        return _read(key)
+    except (InterfaceError, OperationalError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        return _read(key)
+
+
+def _read(key: str):
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return record_generation(), backend.get(key)
+    # The database cache's own row, read beside the generation in the same statement; the
+    # value is stored as the backend stores it (base64 of a pickle).
+    table = connection.ops.quote_name(backend._table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT CASE WHEN g.is_called THEN g.last_value ELSE 0 END, c.value "
+            f"FROM {SEQUENCE} g LEFT JOIN {table} c ON c.cache_key = %s AND c.expires > now()",
+            [backend.make_and_validate_key(key)],
+        )
+        generation, value = cursor.fetchone()
+    return generation, None if value is None else pickle.loads(base64.b64decode(value))
 
 
 def _not_modified(request, etag: str) -> bool:
@@ -110,11 +147,10 @@ class PublicPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
 
-        generation = record_generation()
-        key = _key(request, generation)
-        stored = cache.get(key)
-        if stored is not None:
-            status, headers, content = stored
+        key = _key(request)
+        generation, stored = _lookup(key)
+        if stored is not None and stored[0] == generation:
+            _, status, headers, content = stored
             if _not_modified(request, headers["ETag"]):
                 return HttpResponseNotModified(headers={"ETag": headers["ETag"]})
             response = HttpResponse(content, status=status)
@@ -128,9 +164,9 @@ class PublicPageCacheMiddleware:
             return response
         response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        cache.set(
+        caches["default"].set(
             key,
-            (response.status_code, dict(response.headers.items()), response.content),
+            (generation, response.status_code, dict(response.headers.items()), response.content),
             settings.PUBLIC_PAGE_CACHE_SECONDS,
         )
         response.headers["X-Cache"] = "miss"

@@ -124,9 +124,17 @@ DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off, as Django's default: a check costs every request a round trip. A connection
+        # the database dropped is replaced after the request that finds it (Django), and
+        # before any cached page is read (mmip/caching.py).
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
     )
 }
+if not os.environ.get("DATABASE_URL"):
+    # The embedded server keeps PostgreSQL's defaults, which price a random read as on a
+    # spinning disk and so pass over the funding explorer's indexes at scale. 1.1 is the
+    # usual setting for SSDs and memory; docs/deploy.md asks the same of a managed server.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL; nothing else is supported.")
 # Parallel runs (several checkouts, or CI beside a developer) each name their own test database.
@@ -150,6 +158,9 @@ else:
         }
     }
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 3600)
+# The funding explorer's totals and charts of each filter, kept in the same cache under the
+# record generation, so they too are recomputed the moment any record changes; 0 turns it off.
+RECORD_FIGURES_CACHE_SECONDS = env_int("RECORD_FIGURES_CACHE_SECONDS", 3600)
 # How long browsers and proxies may reuse a public page before asking again (with its ETag).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60)
 

@@ -266,3 +266,12 @@ def test_the_form_renders_with_the_choices_a_visitor_can_use(record):
     assert '<option value="fund-a">' in html
     assert '<option value="-amount" selected>Largest first</option>' in html
     assert 'maxlength="200"' in html
+
+
+def test_empty_values_choose_nothing_rather_than_an_unknown_choice(record):
+    # What a plain GET form sends for "any funder", "any status" and so on.
+    filterset = AwardFilterSet(
+        QueryDict("q=&funder=&recipient=&programme=&workstream=&status=&year_from=&amount_min=")
+    )
+    assert filterset.messages == []
+    assert filterset.qs.count() == Award.objects.published().count()

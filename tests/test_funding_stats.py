@@ -4,15 +4,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from funding.filters import AwardFilterSet
 from funding.models import Award
 from funding.stats import (
+    Figures,
     FunderTotal,
     Summary,
     YearTotal,
     by_funder,
     by_year,
+    figures,
     organisation_summary,
     summary,
 )
@@ -156,3 +161,34 @@ def test_every_figure_is_one_query_for_3_awards_as_for_30(size, django_assert_nu
     for role in ("funder", "recipient"):
         with django_assert_num_queries(1):  # organisations with their award figures
             assert sum(org.award_count for org in organisation_summary(role)) == size
+
+
+def test_figures_are_remembered_until_the_record_changes(record, settings):
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    awards = AwardFilterSet({}).qs
+    first = figures(awards)
+    assert first == Figures(summary(awards), by_year(awards), by_funder(awards))
+    with CaptureQueriesContext(connection) as queries:
+        assert figures(AwardFilterSet({"sort": "-amount"}).qs) == first  # order changes nothing
+    assert len(queries) == 2  # the record generation and the cache entry
+
+    Award.objects.filter(amount=Decimal("1000.00")).update(amount=Decimal("2000.00"))
+    changed = figures(AwardFilterSet({}).qs)
+    assert changed.summary.total == Decimal("2600.50")
+    assert changed.summary.largest == Decimal("2000.00")
+
+
+def test_different_filters_have_their_own_figures(record, settings):
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    everyone = figures(AwardFilterSet({}).qs)
+    beta = figures(AwardFilterSet(QueryDict("funder=beta")).qs)
+    assert everyone.summary.count == 4
+    assert beta.summary.count == 1
+    assert beta.funders == [FunderTotal("beta", "Beta Council", 1, Decimal("300.00"))]
+
+
+def test_figures_of_no_awards_have_no_years_or_funders(record, settings):
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    none = figures(AwardFilterSet({"year_from": "2030"}).qs)
+    assert none.summary.count == 0
+    assert none.years == [] and none.funders == []
