@@ -74,7 +74,9 @@ def summary(awards) -> Summary:
     """Number of awards, total, smallest, largest and median. An empty set totals £0 and has
     no smallest, largest or median (None)."""
     figures = awards.order_by().aggregate(
-        count=Count("pk"),
+        # COUNT(*), not of the id: the explorer's figures index does not hold the id, and
+        # reading it would turn an index-only scan into a pass over the table.
+        count=Count("*"),
         total=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=_MONEY),
         smallest=Min("amount"),
         largest=Max("amount"),
@@ -90,7 +92,7 @@ def by_year(awards) -> list[YearTotal]:
         awards.order_by()
         .annotate(year=ExtractYear("award_date"))
         .values("year")
-        .annotate(count=Count("pk"), total=Sum("amount"))
+        .annotate(count=Count("*"), total=Sum("amount"))
         .values_list("year", "count", "total")
     )
     found = {year: YearTotal(year, count, total) for year, count, total in rows}
@@ -103,15 +105,20 @@ def by_year(awards) -> list[YearTotal]:
 
 
 def by_funder(awards) -> list[FunderTotal]:
-    """(funder slug, name, count, total) for each funder in the set, largest total first."""
-    rows = (
+    """(funder slug, name, count, total) for each funder in the set, largest total first.
+    The awards are grouped by funder id on their own (an index-only scan at scale) and the
+    few funders named after: grouping every award joined to its funder costs several times
+    as much."""
+    rows = list(
         awards.order_by()
-        .values("funder__slug", "funder__name")
-        .annotate(count=Count("pk"), total=Sum("amount"))
-        .order_by("-total", "funder__name")
-        .values_list("funder__slug", "funder__name", "count", "total")
+        .values("funder")
+        .annotate(count=Count("*"), total=Sum("amount"))
+        .values_list("funder", "count", "total")
     )
-    return [FunderTotal(*row) for row in rows]
+    funders = Organisation.objects.filter(pk__in=[funder for funder, _, _ in rows])
+    names = {pk: (slug, name) for pk, slug, name in funders.values_list("pk", "slug", "name")}
+    totals = [FunderTotal(*names[funder], count, total) for funder, count, total in rows]
+    return sorted(totals, key=lambda row: (-row.total, row.name))
 
 
 class Figures(NamedTuple):

@@ -73,6 +73,10 @@ def test_measures_every_figure_in_a_database_of_its_own_and_reuses_it(bench_name
         ), page
         # queries at 50 and at 200 awards, and whether they are the same
         assert re.search(rf"\| {page}[^|]*\| \d+ \| \d+ \| (yes|\*\*no\*\*) \|", section), page
+    for page in ("Explorer, first page", "Explorer, filtered"):
+        # the explorer again with its figures added up afresh: median, p95
+        assert re.search(rf"\| {page}[^|`]*\| {NUMBER} \| {NUMBER} \|\n", section), page
+    assert "figures added up afresh" in section
     for download in ("CSV (`/funding/awards.csv`)", "360Giving (`/funding/360giving.json`)"):
         # size, rows (every award), queries, time, peak memory, memory before
         assert re.search(

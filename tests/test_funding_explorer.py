@@ -561,11 +561,11 @@ def test_the_unfiltered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
 ):
     awards_for_counting(size)
     # Figures computed afresh: 1 the summary (count, total, smallest, largest, median), 2 the
-    # totals by year, 3 by funder, 4 the page of awards with funder, recipient, routed-through
-    # body and programme joined, 5 to 8 the funder, recipient, programme and workstream
-    # drop-downs.
+    # totals by year, 3 by funder and 4 the funders' names, 5 the page of awards with funder,
+    # recipient, routed-through body and programme joined, 6 to 9 the funder, recipient,
+    # programme and workstream drop-downs.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, {}) == 8
+    assert count_queries(client, {}) == 9
     # Figures remembered from an earlier request: the record generation and the cache entry
     # stand in for the three figures queries.
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
@@ -591,9 +591,10 @@ def test_the_filtered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
         "page": "2",
     }
     # 1 the funder's slug checked, 2 the workstream's slug checked, 3 the summary, 4 totals
-    # by year, 5 by funder, 6 the page of awards, 7 to 10 the four drop-downs.
+    # by year, 5 by funder, 6 the funders' names, 7 the page of awards, 8 to 11 the four
+    # drop-downs.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, params) == 10
+    assert count_queries(client, params) == 11
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, params)
     assert count_queries(client, params) == 9

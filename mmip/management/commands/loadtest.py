@@ -1,3 +1,4 @@
+import math
 import os
 import re
 import shutil
@@ -68,6 +69,11 @@ def parse_wrk(output: str) -> dict:
         "errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
     }
+
+
+def _ms(value: float) -> str:
+    """A latency for the table; a dash where wrk gave none (no request completed)."""
+    return "\N{EN DASH}" if math.isnan(value) else f"{value:.1f}"
 
 
 class Command(BaseCommand):
@@ -191,7 +197,7 @@ class Command(BaseCommand):
             ratio = row["rps"] / reference[(row["mode"], row["connections"])]
             lines.append(
                 f"| {row['label']} (`{row['path']}`) | {row['mode']} | {row['connections']} | "
-                f"{row['rps']:.0f} | {ratio:.0%} | {row['p50']:.1f} | {row['p99']:.1f} | "
+                f"{row['rps']:.0f} | {ratio:.0%} | {_ms(row['p50'])} | {_ms(row['p99'])} | "
                 f"{row['errors']} | {row['non_2xx']} |"
             )
             target = (
