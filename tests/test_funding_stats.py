@@ -149,7 +149,9 @@ def _make(size: int):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_every_figure_costs_the_same_queries_for_3_awards_as_for_30(size, django_assert_num_queries):
+def test_every_figure_costs_the_same_queries_for_3_awards_as_for_30(
+    size, django_assert_num_queries
+):
     _make(size)
     awards = AwardFilterSet({"q": "award"}).qs
     with django_assert_num_queries(1):  # count, total, smallest, largest and median together
