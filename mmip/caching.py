@@ -9,7 +9,8 @@ generation is one tiny query, paid only by anonymous requests that the cache may
 A page is stored under its address together with the generation it was made in, and served
 only while that is still the generation. With the database cache (the default), reading the
 generation and the stored page is one round trip to the database; with Redis it is two (the
-generation, then the page).
+generation, then the page). A page this process served lately is also kept in its memory
+(mmip/recent_pages.py), so serving it again costs only the generation's few bytes.
 
 Staff (anyone sending a session cookie) are never served from the cache, nor stored in it,
 and neither is the admin. Streaming responses (downloads) and responses that set cookies or
@@ -26,6 +27,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
+
+from mmip.recent_pages import RecentPages
 
 SEQUENCE = "mmip_record_generation"
 RECORD_APPS = ("mmip", "workstreams", "funding", "skills")
@@ -105,17 +108,34 @@ def _key(request) -> str:
     return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
+RECENT_PAGES = RecentPages()
+
+
 def _lookup(key: str):
-    """(current generation, what is stored under key or None). Retried once on a fresh
-    connection, so a database restart costs no visitor an error page; this stands in for
-    Django's per-request connection health check, which would cost a round trip of its own."""
+    """(current generation, the entry for key or None): from this process's memory when it
+    served the page at the current generation, else from the shared cache."""
+    recent = RECENT_PAGES.get(key)
+    if recent is not None:
+        generation = _retried(record_generation)
+        if recent[0] == generation:
+            return generation, recent
+    generation, stored = _retried(_read, key)
+    if stored is not None and stored[0] == generation:
+        RECENT_PAGES.put(key, stored, settings.RECENT_PAGES_BYTES)
+    return generation, stored
+
+
+def _retried(read, *args):
+    """Retried once on a fresh connection, so a database restart costs no visitor an error
+    page; this stands in for Django's per-request connection health check, which would cost
+    a round trip of its own."""
     try:
-        return _read(key)
+        return read(*args)
     except (InterfaceError, OperationalError):
         if connection.in_atomic_block:
             raise
         connection.close()
-        return _read(key)
+        return read(*args)
 
 
 def _read(key: str):
@@ -164,11 +184,9 @@ class PublicPageCacheMiddleware:
             return response
         response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        caches["default"].set(
-            key,
-            (generation, response.status_code, dict(response.headers.items()), response.content),
-            settings.PUBLIC_PAGE_CACHE_SECONDS,
-        )
+        entry = (generation, response.status_code, dict(response.headers.items()), response.content)
+        caches["default"].set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        RECENT_PAGES.put(key, entry, settings.RECENT_PAGES_BYTES)
         response.headers["X-Cache"] = "miss"
         if _not_modified(request, response.headers["ETag"]):
             return HttpResponseNotModified(headers={"ETag": response.headers["ETag"]})

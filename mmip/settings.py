@@ -158,6 +158,9 @@ else:
         }
     }
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 3600)
+# Each app server process also keeps the pages it served lately, up to this many bytes, and
+# serves them after checking only the record generation (mmip/recent_pages.py); 0 turns it off.
+RECENT_PAGES_BYTES = env_int("RECENT_PAGES_BYTES", 32 * 1024 * 1024)
 # The funding explorer's totals and charts of each filter, kept in the same cache under the
 # record generation, so they too are recomputed the moment any record changes; 0 turns it off.
 RECORD_FIGURES_CACHE_SECONDS = env_int("RECORD_FIGURES_CACHE_SECONDS", 3600)

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from funding.models import Award
+from mmip.caching import RECENT_PAGES
 from tests import factories as f
 from workstreams.models import Workstream
 
@@ -26,8 +27,40 @@ def test_a_repeated_public_request_is_served_from_the_cache(client, workstream):
         second = client.get("/workstreams/skills/")
     assert second.headers["X-Cache"] == "hit"
     assert second.content == first.content
+    # This process served the page a moment ago and kept it: only the record generation is
+    # read, to check that the page is still current.
+    assert len(queries) == 1
+    assert "mmip_cache" not in queries.captured_queries[0]["sql"]
+
+
+def test_a_page_another_server_stored_costs_one_round_trip(client, workstream):
+    first = client.get("/workstreams/skills/")
+    RECENT_PAGES.clear()  # as on an app server that has not served the page yet
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/workstreams/skills/")
+    assert second.headers["X-Cache"] == "hit"
+    assert second.content == first.content
     # The record generation and the cache entry, read together from the database cache.
     assert len(queries) == 1
+    assert "mmip_cache" in queries.captured_queries[0]["sql"]
+
+
+def test_a_page_kept_in_memory_is_not_served_after_a_change(client, workstream, settings):
+    settings.RECENT_PAGES_BYTES = 10_000_000
+    client.get("/workstreams/skills/")
+    assert client.get("/workstreams/skills/").headers["X-Cache"] == "hit"
+    Workstream.objects.filter(pk=workstream.pk).update(aim="Changed in the database.")
+    response = client.get("/workstreams/skills/")
+    assert response.headers["X-Cache"] == "miss"
+    assert b"Changed in the database." in response.content
+
+
+def test_without_memory_every_hit_reads_the_shared_cache(client, workstream, settings):
+    settings.RECENT_PAGES_BYTES = 0
+    client.get("/workstreams/skills/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/workstreams/skills/").headers["X-Cache"] == "hit"
+    assert "mmip_cache" in queries.captured_queries[0]["sql"]
 
 
 def test_an_edit_shows_on_the_next_public_request(client, workstream):
@@ -145,7 +178,7 @@ LOCAL_MEMORY = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMem
 def test_a_cache_outside_the_database_is_invalidated_by_the_generation_too(client, workstream):
     # Redis (REDIS_URL) takes this path: the generation from the database, the page from the
     # cache. A local-memory cache stands in for it so the test needs no Redis server.
-    with override_settings(CACHES=LOCAL_MEMORY):
+    with override_settings(CACHES=LOCAL_MEMORY, RECENT_PAGES_BYTES=0):
         caches["default"].clear()
         assert client.get("/workstreams/skills/").headers["X-Cache"] == "miss"
         with CaptureQueriesContext(connection) as queries:
