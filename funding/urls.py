@@ -1,13 +1,13 @@
 from django.urls import path
 
-from funding import views
+from funding import downloads, explorer, views
 
 # The fixed addresses come before the award page's, which takes any identifier.
 urlpatterns = [
-    path("", views.explorer, name="funding-explorer"),
-    path("awards.csv", views.download_csv, name="award-download-csv"),
-    path("awards.json", views.download_json, name="award-download-json"),
-    path("360giving.json", views.download_360giving, name="award-download-360giving"),
+    path("", explorer.explorer, name="funding-explorer"),
+    path("awards.csv", downloads.download_csv, name="award-download-csv"),
+    path("awards.json", downloads.download_json, name="award-download-json"),
+    path("360giving.json", downloads.download_360giving, name="award-download-360giving"),
     path("programmes/", views.ProgrammeListView.as_view(), name="funding-programme-list"),
     path(
         "programmes/<slug:slug>/",

@@ -1,346 +1,28 @@
-"""The funding pages: the explorer over every published award and its three downloads, the
-programmes, the funders and recipients tables, and one award's page.
-
-The explorer and the downloads read the same query string through the same filter
-(funding.filters.AwardFilterSet), so a download holds exactly the awards the page lists, in
-the page's order. A part of the filter that makes no sense is left out, with a message on
-the page; a download leaves it out the same way and names it in its X-Filter-Left-Out header.
+"""The funding pages beside the explorer: the programmes, the funders and recipients
+tables, and one award's page. Each leads back into the explorer, filtered to match.
 """
 
-import re
 from decimal import Decimal
 
-from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import (
-    Count,
-    Prefetch,
-    Q,
-    Sum,
-)
+from django.db.models import Count, Prefetch, Sum
 from django.db.models.expressions import RawSQL
-from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from funding import exports, stats
-from funding.filters import AwardFilterSet, funders, published_awards, recipients
+from funding import stats
+from funding.explorer import explorer_url
+from funding.filters import funders, published_awards, recipients
 from funding.models import Award, FundingProgramme
-from mmip.charts import bar_chart
-from mmip.formatting import money
-from mmip.widgets import QuickSelectMixin
 from workstreams.models import Output, Workstream
 from workstreams.views import published_milestones
 
-PAGE_SIZES = (10, 25, 50, 100)
-DEFAULT_PAGE_SIZE = 25
-# Parameters that choose a page of the list, not which awards are in it.
-PAGE_PARAMETERS = ("page", "per_page")
-# A filter's drop-down lists every choice up to this many; past it (thousands of recipients
-# at scale) only the chosen ones, as a longer list is too heavy to send and too long to use.
-CHOICES_LISTED = 200
-FUNDERS_CHARTED = 10
-DENSE_CHART_YEARS = 10  # more columns than this and the chart shows fewer labels (funding.css)
 AWARDS_SHOWN = 20  # on a programme's page; the explorer lists the rest
 ORGANISATIONS_PER_PAGE = 50
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
-
-# The explorer's sortable columns: the sort a first click gives, then the reverse.
-SORTABLE_COLUMNS = {"title": ("title", "-title"), "date": ("-date", "date"), "amount": ("-amount", "amount")}  # fmt: skip
-DEFAULT_SORT = "-date"
-SORT_LABELS = dict(AwardFilterSet.base_filters["sort"].extra["choices"])
-
-
-def _shown(value, limit: int = 40) -> str:
-    """A visitor's value, without control characters and cut short, to repeat back."""
-    value = "".join(character for character in str(value) if character.isprintable())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def _explorer_url(**params) -> str:
-    return f"{reverse('funding-explorer')}?{urlencode(params)}"
-
-
-# ---------- Reading the filter from the address ----------
-
-
-class OneOrSeveral(QuickSelectMixin, forms.SelectMultiple):
-    """A drop-down of one choice, as most people want; a list box when the address already
-    chooses several (?funder=a&funder=b), so none is dropped when the form is sent again."""
-
-    def get_context(self, name, value, attrs):
-        self.allow_multiple_selected = len(value or []) > 1
-        return super().get_context(name, value, attrs)
-
-
-# (field, what the choices are, the page that lists them all, order of the drop-down)
-CHOICE_FIELDS = (
-    ("funder", "funders", "funder-list", ("name",)),
-    ("recipient", "recipients", "recipient-list", ("name",)),
-    ("programme", "programmes", "funding-programme-list", ("name",)),
-    ("workstream", "workstreams", "workstream-list", ("display_order", "name")),
-)
-
-
-def award_filter(data) -> AwardFilterSet:
-    """The explorer's filter, bound to a query string; the downloads read it the same way.
-    Only how the form reads and shows values changes here: what they mean is the filter's."""
-    filterset = AwardFilterSet(data)
-    fields = filterset.form.fields
-    for name, *_ in CHOICE_FIELDS:
-        fields[name].widget = OneOrSeveral()
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
-    # Text boxes, not number boxes, so "£50,000" can be typed as the filter reads it.
-    for name in ("year_from", "year_to"):
-        fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
-    for name in ("amount_min", "amount_max"):
-        fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 12})
-    return filterset
-
-
-def _choices(queryset, ordering, chosen: list[str]) -> tuple[list[tuple[str, str]], bool]:
-    """(slug, name) pairs for a drop-down in its order, and whether there were too many to
-    list, in which case only the chosen ones come back. One query: the first rows in order
-    (found by an index, not by ranking every row) together with the chosen ones. More rows
-    than can be listed means the list was cut short; fewer means the first rows were all
-    of them, the chosen ones included."""
-    first = queryset.order_by(*ordering).values("pk")[: CHOICES_LISTED + 1]
-    rows = list(
-        queryset.filter(Q(pk__in=first) | Q(slug__in=chosen))
-        .order_by(*ordering)
-        .values_list("slug", "name")
-    )
-    too_many = len(rows) > CHOICES_LISTED
-    return [row for row in rows if row[0] in chosen] if too_many else rows, too_many
-
-
-def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
-    """The four drop-downs, each filled by one query. Past CHOICES_LISTED a drop-down offers
-    only what the address chooses, with a pointer to the page that lists them all."""
-    choice_fields = []
-    for name, things, list_page, ordering in CHOICE_FIELDS:
-        field = filterset.form.fields[name]
-        chosen = [value for value in data.getlist(name) if SLUG.fullmatch(value)]
-        choices, too_many = _choices(field.queryset, ordering, chosen)
-        field.widget.choices = [("", f"Any {things[:-1]}"), *choices]
-        choice_fields.append(
-            {
-                "field": filterset.form[name],
-                "things": things,
-                "too_many": too_many,
-                "list_url": reverse(list_page),
-            }
-        )
-    return choice_fields
-
-
-def _page_size(data) -> tuple[int, str | None]:
-    value = data.get("per_page", "")
-    if value == "":
-        return DEFAULT_PAGE_SIZE, None
-    if value in {str(size) for size in PAGE_SIZES}:
-        return int(value), None
-    sizes = ", ".join(str(size) for size in PAGE_SIZES[:-1]) + f" or {PAGE_SIZES[-1]}"
-    return DEFAULT_PAGE_SIZE, (
-        f"A page can show {sizes} awards, not “{_shown(value)}”, so this page shows {DEFAULT_PAGE_SIZE}."
-    )
-
-
-def _page(paginator: Paginator, value: str | None):
-    """The page asked for, or the nearest real one with a message saying why: a page
-    number that is not one must never be a 404 or a 500."""
-    if value in (None, ""):
-        return paginator.page(1), None
-    try:
-        return paginator.page(paginator.validate_number(value)), None
-    except PageNotAnInteger:
-        problem = f"“{_shown(value)}” is not a page number, so this is the first page."
-        return paginator.page(1), problem
-    except EmptyPage:
-        if int(value) < 1:
-            return paginator.page(1), "Pages are numbered from 1, so this is the first page."
-        last = paginator.num_pages
-        problem = f"There {'is only 1 page' if last == 1 else f'are only {last} pages'} of these awards, so this is the last."
-        return paginator.page(last), problem
-
-
-def _is_filtered(filterset: AwardFilterSet, data) -> bool:
-    """Whether the address asks for some of the awards rather than all (sorting does not)."""
-    return any(
-        value for name in filterset.form.fields if name != "sort" for value in data.getlist(name)
-    )
-
-
-def _download_query(data) -> str:
-    """The query string of the downloads: the filter and sort as the address gives them, less
-    empty values and the page, as a download holds every page."""
-    query = QueryDict(mutable=True)
-    for key, values in data.lists():
-        kept = [value for value in values if value != ""]
-        if key not in PAGE_PARAMETERS and kept:
-            query.setlist(key, kept)
-    return f"?{query.urlencode()}" if query else ""
-
-
-def _current_sort(filterset: AwardFilterSet) -> str:
-    return (filterset.form.cleaned_data.get("sort") or [DEFAULT_SORT])[0]
-
-
-def _sort_headers(current: str) -> dict[str, dict]:
-    """For each sortable column: the sort its heading links to and, for the column the
-    awards are sorted by, its aria-sort."""
-    headers = {}
-    for column, (first, second) in SORTABLE_COLUMNS.items():
-        target = second if current == first else first
-        direction = None
-        if current in (first, second):
-            direction = "descending" if current.startswith("-") else "ascending"
-        headers[column] = {"sort": target, "label": SORT_LABELS[target], "aria_sort": direction}
-    return headers
-
-
-def year_chart(years: list[stats.YearTotal]):
-    first, last = years[0].year, years[-1].year
-    span = str(first) if first == last else f"{first} to {last}"
-    return bar_chart(
-        [(str(row.year), row.total, money(row.total, short=True)) for row in years],
-        title="Amount awarded by year",
-        description=f"One column for each year from {span}, as tall as the amount awarded that year; a year without awards shows £0.",
-        label_heading="Year",
-        value_heading="Amount awarded",
-        horizontal=False,
-    )
-
-
-def funder_chart(totals: list[stats.FunderTotal]):
-    """The largest funders, and the rest together in one bar, so the bars still add up to
-    the total of the selection however many funders there are."""
-    rows = [(row.name, row.total, money(row.total)) for row in totals[:FUNDERS_CHARTED]]
-    rest = totals[FUNDERS_CHARTED:]
-    if rest:
-        total = sum(row.total for row in rest)
-        rows.append((f"{len(rest)} other funders", total, money(total)))
-    return bar_chart(
-        rows,
-        title="Amount awarded by funder",
-        description="One bar for each funder, largest first, as long as the amount it awarded.",
-        label_heading="Funder",
-        value_heading="Amount awarded",
-        horizontal=True,
-    )
-
-
-@require_safe
-def explorer(request):
-    data = request.GET
-    filterset = award_filter(data)
-    awards = filterset.qs
-    totals, years, by_funder = stats.figures(awards)
-    per_page, size_problem = _page_size(data)
-    paginator = Paginator(awards, per_page)
-    paginator.count = totals.count  # counted by the summary already: no second COUNT
-    page, page_problem = _page(paginator, data.get("page"))
-    sort = _current_sort(filterset)
-    context = {
-        "filter": filterset,
-        "is_filtered": _is_filtered(filterset, data),
-        # With no awards at all there is one empty page, whatever page was asked for.
-        "page_problems": [
-            problem for problem in (size_problem, totals.count and page_problem) if problem
-        ],
-        "choice_fields": _choice_fields(filterset, data),
-        "totals": totals,
-        "page_obj": page,
-        "paginator": paginator,
-        "awards": page.object_list,
-        "per_page": per_page,
-        "page_sizes": PAGE_SIZES,
-        "sort_headers": _sort_headers(sort),
-        "sort_label": SORT_LABELS[sort],
-        "year_chart": year_chart(years) if years else None,
-        "dense_year_chart": len(years) > DENSE_CHART_YEARS,
-        "funder_chart": funder_chart(by_funder) if by_funder else None,
-        "download_query": _download_query(data),
-        "breadcrumbs": [("Home", reverse("home")), ("Funding", None)],
-    }
-    return render(request, "funding/explorer.html", context)
-
-
-# ---------- Downloads ----------
-
-
-def _left_out(filterset: AwardFilterSet) -> list[str]:
-    """The parameters the filter could not use: given, but not among the cleaned values."""
-    form = filterset.form
-    form.is_valid()
-    return [name for name in form.fields if name not in form.cleaned_data and form.data.get(name)]
-
-
-def _download(chunks, *, name: str, content_type: str, left_out: list[str]):
-    """A streamed file named for today, e.g. mmip-awards-2026-11-22.csv. Streaming keeps
-    memory flat, and the page cache never stores a streamed response."""
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    stem, extension = name.rsplit(".", 1)
-    filename = f"mmip-{stem}-{timezone.localdate().isoformat()}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if left_out:
-        response["X-Filter-Left-Out"] = ", ".join(left_out)
-    return response
-
-
-@require_safe
-def download_csv(request):
-    filterset = award_filter(request.GET)
-    return _download(
-        exports.awards_csv(filterset.qs),
-        name="awards.csv",
-        content_type="text/csv; charset=utf-8",
-        left_out=_left_out(filterset),
-    )
-
-
-@require_safe
-def download_json(request):
-    filterset = award_filter(request.GET)
-    return _download(
-        exports.awards_json(filterset.qs),
-        name="awards.json",
-        content_type="application/json",
-        left_out=_left_out(filterset),
-    )
-
-
-@require_safe
-def download_360giving(request):
-    filterset = award_filter(request.GET)
-    try:
-        chunks = exports.giving_package(filterset.qs, site_url=request.build_absolute_uri("/"))
-    except exports.NothingToExport:
-        # The standard forbids an empty package: say so, and lead back to the same filter.
-        return render(
-            request,
-            "funding/no_360giving.html",
-            {
-                "explorer_url": reverse("funding-explorer") + _download_query(request.GET),
-                "breadcrumbs": [
-                    ("Home", reverse("home")),
-                    ("Funding", reverse("funding-explorer")),
-                    ("No 360Giving file", None),
-                ],
-            },
-            status=404,
-        )
-    return _download(
-        chunks,
-        name="360giving.json",
-        content_type="application/json",
-        left_out=_left_out(filterset),
-    )
 
 
 # ---------- Programmes ----------
@@ -399,7 +81,7 @@ class ProgrammeDetailView(DetailView):
             totals=totals,
             awards=awards[:AWARDS_SHOWN] if totals.count else [],
             awards_shown=AWARDS_SHOWN,
-            explorer_url=_explorer_url(programme=programme.slug),
+            explorer_url=explorer_url(programme=programme.slug),
             download_query="?" + urlencode({"programme": programme.slug}),
             breadcrumbs=[
                 ("Home", reverse("home")),
@@ -428,7 +110,7 @@ def _organisation_table(request, role: str):
     paginator.count = page_details["everyone"]().count()
     page = paginator.get_page(request.GET.get("page"))
     for organisation in page.object_list:
-        organisation.explorer_url = _explorer_url(**{role: organisation.slug})
+        organisation.explorer_url = explorer_url(**{role: organisation.slug})
     return render(
         request,
         "funding/organisation_table.html",

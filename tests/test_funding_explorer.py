@@ -500,7 +500,7 @@ def test_drop_downs_offer_only_published_choices_that_find_awards(client, record
 def test_a_list_too_long_to_offer_keeps_the_chosen_value_and_points_elsewhere(
     client, record, monkeypatch
 ):
-    monkeypatch.setattr("funding.views.CHOICES_LISTED", 1)
+    monkeypatch.setattr("funding.explorer.CHOICES_LISTED", 1)
     response = explore(client, {"recipient": "rec-y"})
     content = response.content.decode()
     recipient_select = content.split('id="id_recipient"')[1].split("</select>")[0]

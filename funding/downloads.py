@@ -1,0 +1,82 @@
+"""The explorer's downloads: CSV, JSON and a 360Giving data package of exactly the awards
+the explorer lists for the same query string, streamed so memory stays flat at any size. A
+part of the filter that makes no sense is left out as on the page, and named in the
+response's X-Filter-Left-Out header.
+"""
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from funding import exports
+from funding.explorer import award_filter, download_query
+from funding.filters import AwardFilterSet
+
+
+def _left_out(filterset: AwardFilterSet) -> list[str]:
+    """The parameters the filter could not use: given, but not among the cleaned values."""
+    form = filterset.form
+    form.is_valid()
+    return [name for name in form.fields if name not in form.cleaned_data and form.data.get(name)]
+
+
+def _download(chunks, *, name: str, content_type: str, left_out: list[str]):
+    """A streamed file named for today, e.g. mmip-awards-2026-11-22.csv. Streaming keeps
+    memory flat, and the page cache never stores a streamed response."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    stem, extension = name.rsplit(".", 1)
+    filename = f"mmip-{stem}-{timezone.localdate().isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if left_out:
+        response["X-Filter-Left-Out"] = ", ".join(left_out)
+    return response
+
+
+def _file_of_awards(export, name: str, content_type: str):
+    """A download view: the filtered awards written by export (a generator of chunks)."""
+
+    @require_safe
+    def view(request):
+        filterset = award_filter(request.GET)
+        return _download(
+            export(filterset.qs),
+            name=name,
+            content_type=content_type,
+            left_out=_left_out(filterset),
+        )
+
+    return view
+
+
+download_csv = _file_of_awards(exports.awards_csv, "awards.csv", "text/csv; charset=utf-8")
+download_json = _file_of_awards(exports.awards_json, "awards.json", "application/json")
+
+
+@require_safe
+def download_360giving(request):
+    filterset = award_filter(request.GET)
+    try:
+        chunks = exports.giving_package(filterset.qs, site_url=request.build_absolute_uri("/"))
+    except exports.NothingToExport:
+        # The standard forbids an empty package: say so, and lead back to the same filter.
+        return render(
+            request,
+            "funding/no_360giving.html",
+            {
+                "explorer_url": reverse("funding-explorer") + download_query(request.GET),
+                "breadcrumbs": [
+                    ("Home", reverse("home")),
+                    ("Funding", reverse("funding-explorer")),
+                    ("No 360Giving file", None),
+                ],
+            },
+            status=404,
+        )
+    return _download(
+        chunks,
+        name="360giving.json",
+        content_type="application/json",
+        left_out=_left_out(filterset),
+    )
