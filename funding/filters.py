@@ -14,11 +14,15 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q
+from django.db.models.lookups import Exact
 
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
+from mmip.search import CONFIG as SEARCH_CONFIG
+from mmip.search import indexed_document
 from workstreams.models import Workstream
 
 SEARCH_MAX_LENGTH = 200
@@ -53,6 +57,27 @@ def funders(request=None):
 
 def recipients(request=None):
     return _organisations_in_role("recipient")
+
+
+def _lexemes(word: str) -> str:
+    """A visitor's word as a prefix query for to_tsquery: its letters and digits only, so
+    nothing they type can break the query's syntax ("fill-finish" asks for both parts)."""
+    return " & ".join(f"{token}:*" for token in re.findall(r"[^\W_]+", word))
+
+
+def _organisations_named(words: list[str]) -> dict[str, list[int]]:
+    """For each word, the organisations whose name or short name contains it, in one query."""
+    matching = Q()
+    for word in words:
+        matching |= Q(name__icontains=word) | Q(short_name__icontains=word)
+    found = Organisation.objects.filter(matching).values_list("pk", "name", "short_name")
+    named = {word: [] for word in words}
+    for pk, *names in found:
+        text = " ".join(names).casefold()
+        for word in words:
+            if word.casefold() in text:
+                named[word].append(pk)
+    return named
 
 
 def _shown(value, limit: int = 60) -> str:
@@ -203,7 +228,7 @@ class AwardFilterSet(django_filters.FilterSet):
         label="Search",
         method="filter_text",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in the title or description, or the funder's or recipient's name.",
+        help_text="Words in the title or description, or part of the funder's or recipient's name.",
         error_messages={
             "max_length": f"Search text can be at most {SEARCH_MAX_LENGTH} characters, so the search was left out. Try fewer words.",
             "null_characters_not_allowed": "The search text had characters that cannot be searched for, so the search was left out.",
@@ -302,15 +327,25 @@ class AwardFilterSet(django_filters.FilterSet):
         return messages
 
     def filter_text(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(funder__name__icontains=word)
-                | Q(funder__short_name__icontains=word)
-                | Q(recipient__name__icontains=word)
-                | Q(recipient__short_name__icontains=word)
-            )
+        """Every word must match: a word of the award's title or description (or its
+        identifier) that starts with it, through the award's full-text index; or part of
+        its funder's or recipient's name or short name. A word the index leaves out as too
+        common ("of", "the") asks for nothing; one with no letters or digits ("%") can only
+        be part of a name."""
+        words = value.split()
+        named = _organisations_named(words)
+        queryset = queryset.alias(document=indexed_document(Award))
+        for word in words:
+            condition = Q(pk__in=[])  # nothing, until a way of matching is added
+            if lexemes := _lexemes(word):
+                query = SearchQuery(lexemes, search_type="raw", config=SEARCH_CONFIG)
+                too_common = Exact(Func(query, function="numnode", output_field=IntegerField()), 0)
+                condition = Q(document=query) | Q(too_common)
+            if named[word]:
+                # Literal lists, not subqueries, so PostgreSQL can combine the full-text index
+                # with the funder and recipient indexes rather than read every award.
+                condition |= Q(funder__in=named[word]) | Q(recipient__in=named[word])
+            queryset = queryset.filter(condition)
         return queryset
 
     # A model multiple-choice field gives an empty queryset, not an empty list, when nothing

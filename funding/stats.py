@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Aggregate,
     Avg,
@@ -136,7 +137,10 @@ def figures(awards) -> Figures:
     seconds = settings.RECORD_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return _compute_figures(awards)
-    sql, params = awards.order_by().query.sql_with_params()
+    try:
+        sql, params = awards.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter Django knows matches nothing: no query to remember
+        return _compute_figures(awards)
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     key = f"award-figures:{record_generation()}:{digest}"
     found = cache.get(key)

@@ -256,7 +256,8 @@ def test_each_download_costs_the_same_queries_for_3_awards_as_for_30(client, siz
     assert count_queries(client, JSON_URL, {}) == 2
     # 360Giving: 1 whether there is any award (a package must hold one), 2 the grants.
     assert count_queries(client, GIVING_URL, {}) == 2
-    # Filtered, each adds: the funder's slug checked and the workstream's slug checked.
-    assert count_queries(client, CSV_URL, FILTERED) == 1 + 2
-    assert count_queries(client, JSON_URL, FILTERED) == 2 + 2
-    assert count_queries(client, GIVING_URL, FILTERED) == 2 + 2
+    # Filtered, each adds: the funder's slug checked, the workstream's slug checked and the
+    # organisations the search words name.
+    assert count_queries(client, CSV_URL, FILTERED) == 1 + 3
+    assert count_queries(client, JSON_URL, FILTERED) == 2 + 3
+    assert count_queries(client, GIVING_URL, FILTERED) == 2 + 3

@@ -253,9 +253,10 @@ def test_listing_costs_the_same_queries_for_3_awards_as_for_30(size, django_asse
         "q": "award",
         "sort": "-amount",
     }
-    # 1: the funder's slug checked, 2: the workstream's slug checked, 3: the awards with
-    # funder, recipient, routed-through body and programme joined.
-    with django_assert_num_queries(3):
+    # 1: the funder's slug checked, 2: the workstream's slug checked, 3: the organisations
+    # named by the search words, 4: the awards with funder, recipient, routed-through body
+    # and programme joined.
+    with django_assert_num_queries(4):
         rows, messages = _evaluate(params)
     assert len(rows) == size and messages == []
 
@@ -275,3 +276,26 @@ def test_empty_values_choose_nothing_rather_than_an_unknown_choice(record):
     )
     assert filterset.messages == []
     assert filterset.qs.count() == Award.objects.published().count()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("therap", ["A4", "A1"]),  # the start of a word is enough
+        ("therapies", ["A4", "A1"]),  # English word forms match one another
+        ("cell of the therapy", ["A4", "A1"]),  # words too common to index ask for nothing
+        ("fill-finish", ["A3"]),  # both parts of a hyphenated word
+        ("360G-MMIP-T-02", ["A2"]),  # an award's identifier
+        ("arch counc", ["A3", "A4"]),  # part of a word of a funder's name ("Research")
+        ("ell", []),  # the middle of a word in a title is not a word of it
+    ],
+)
+def test_text_search_matches_words_of_awards_and_parts_of_names(record, text, expected):
+    assert found({"q": text}) == expected
+
+
+def test_a_word_without_letters_can_only_be_part_of_a_name(record):
+    assert found({"q": "%"}) == []
+    amp = OrganisationFactory(slug="amp", name="Alpha & Omega")
+    Award.objects.filter(identifier="360G-MMIP-T-02").update(recipient=amp)
+    assert found({"q": "&"}) == ["A2"]
