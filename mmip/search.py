@@ -58,11 +58,13 @@ def index_name(model_name: str) -> str:
 
 
 def indexed_document(model):
-    """The search document exactly as the model's GIN index holds it."""
+    """The search document exactly as the model's GIN index holds it: the indexed expression,
+    or the stored column the index is built on (a model whose document is filtered on beside
+    other conditions keeps it in a generated column, so no row has to work it out again)."""
     name = index_name(model._meta.model_name)
     for index in model._meta.indexes:
         if index.name == name:
-            return index.expressions[0]
+            return index.expressions[0] if index.expressions else F(index.fields[0])
     raise LookupError(f"{model.__name__} has no search index named {name}.")
 
 
