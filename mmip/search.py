@@ -4,7 +4,9 @@ Each searchable model declares its search document in its Meta as a named GIN ex
 index built by search_document(): title words weigh most (A), then the summary or aim (B),
 then the body (C). The search reads that very expression back from the index, so its
 WHERE clause is the indexed expression and PostgreSQL answers it from the index however
-large the record grows. Nothing here imports a model, so models.py can import this module.
+large the record grows. Awards, which the funding explorer also filters by words beside
+other conditions, keep the same document in a generated column instead and index that.
+Nothing here imports a model, so models.py can import this module.
 
 Visitors type web-search syntax, which websearch_to_tsquery() reads and never rejects:
 "quoted phrases", -excluded words and `or`. Whatever else they type (backslashes, SQL,
