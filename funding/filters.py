@@ -30,6 +30,9 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 LARGEST_AMOUNT = Decimal("1000000000000")  # £1 trillion: more than any award could be
 PENNY = Decimal("0.01")
+# A search word's organisations go into the query as a list up to this many, else as a
+# subquery (see filter_text).
+NAMES_LISTED = 500
 
 # The explorer's default order, newest first; the identifier breaks ties so that pages of
 # results never swap rows between requests.
@@ -65,11 +68,15 @@ def _lexemes(word: str) -> str:
     return " & ".join(f"{token}:*" for token in re.findall(r"[^\W_]+", word))
 
 
+def _named(word: str) -> Q:
+    return Q(name__icontains=word) | Q(short_name__icontains=word)
+
+
 def _organisations_named(words: list[str]) -> dict[str, list[int]]:
     """For each word, the organisations whose name or short name contains it, in one query."""
     matching = Q()
     for word in words:
-        matching |= Q(name__icontains=word) | Q(short_name__icontains=word)
+        matching |= _named(word)
     found = Organisation.objects.filter(matching).values_list("pk", "name", "short_name")
     named = {word: [] for word in words}
     for pk, *names in found:
@@ -332,7 +339,7 @@ class AwardFilterSet(django_filters.FilterSet):
         its funder's or recipient's name or short name. A word the index leaves out as too
         common ("of", "the") asks for nothing; one with no letters or digits ("%") can only
         be part of a name."""
-        words = value.split()
+        words = list(dict.fromkeys(value.casefold().split()))  # each word once
         named = _organisations_named(words)
         queryset = queryset.alias(document=indexed_document(Award))
         for word in words:
@@ -341,10 +348,14 @@ class AwardFilterSet(django_filters.FilterSet):
                 query = SearchQuery(lexemes, search_type="raw", config=SEARCH_CONFIG)
                 too_common = Exact(Func(query, function="numnode", output_field=IntegerField()), 0)
                 condition = Q(document=query) | Q(too_common)
-            if named[word]:
-                # Literal lists, not subqueries, so PostgreSQL can combine the full-text index
-                # with the funder and recipient indexes rather than read every award.
-                condition |= Q(funder__in=named[word]) | Q(recipient__in=named[word])
+            organisations = named[word]
+            if len(organisations) > NAMES_LISTED:
+                # A word in most names ("a"): a subquery keeps the statement small.
+                organisations = Organisation.objects.filter(_named(word)).values("pk")
+            if organisations:
+                # Literal lists where they are short, so PostgreSQL can combine the full-text
+                # index with the funder and recipient indexes rather than read every award.
+                condition |= Q(funder__in=organisations) | Q(recipient__in=organisations)
             queryset = queryset.filter(condition)
         return queryset
 

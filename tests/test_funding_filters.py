@@ -299,3 +299,17 @@ def test_a_word_without_letters_can_only_be_part_of_a_name(record):
     amp = OrganisationFactory(slug="amp", name="Alpha & Omega")
     Award.objects.filter(identifier="360G-MMIP-T-02").update(recipient=amp)
     assert found({"q": "&"}) == ["A2"]
+
+
+def test_a_word_in_many_names_is_matched_through_a_subquery(record, monkeypatch):
+    monkeypatch.setattr("funding.filters.NAMES_LISTED", 1)
+    # "o" is part of every organisation's name here, so every award matches it.
+    assert found({"q": "o"}) == ["A5", "A3", "A4", "A2", "A1"]
+    assert found({"q": "o vaccine"}) == ["A3"]
+
+
+def test_a_repeated_word_is_asked_for_once(record):
+    filterset = AwardFilterSet(query({"q": " ".join(["Cell"] * 20 + ["cell"] * 15)}))
+    sql = str(filterset.qs.query)
+    assert sql.count("to_tsquery") == 2  # the match and the check for a word too common
+    assert [award.identifier[-1] for award in filterset.qs] == ["3", "4", "1"]
