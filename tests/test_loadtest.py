@@ -57,3 +57,11 @@ def test_a_run_without_a_latency_shows_a_dash_in_the_report():
     )
     assert "nan" not in report
     assert "Workstream page (uncached, 64 connections) at 3%, target 10%" in report
+
+
+def test_latencies_in_seconds_are_read_despite_wrk_padding_them():
+    figures = parse_wrk(
+        "  Latency Distribution\n     50%    1.25s \n     75%    1.32s \n     99%    1.73s \n"
+        "  228 requests in 5.02s, 5.57MB read\nRequests/sec:     45.39\n"
+    )
+    assert (figures["p50"], figures["p99"]) == (1250.0, 1730.0)
