@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from funding.models import Award
-from mmip.caching import record_generation
+from mmip.caching import record_generation, settled
 from mmip.models import Organisation
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -142,11 +142,15 @@ def figures(awards) -> Figures:
     except EmptyResultSet:  # a filter Django knows matches nothing: no query to remember
         return _compute_figures(awards)
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    key = f"award-figures:{record_generation()}:{digest}"
+    generation = record_generation()
+    key = f"award-figures:{generation}:{digest}"
     found = cache.get(key)
     if found is None:
+        # As with whole pages (mmip/caching.py): kept only if no write was under way.
+        storable_now = settled()
         found = _compute_figures(awards)
-        cache.set(key, found, seconds)
+        if storable_now and record_generation() == generation:
+            cache.set(key, found, seconds)
     return found
 
 

@@ -12,6 +12,11 @@ generation and the stored page is one round trip to the database; with Redis it 
 generation, then the page). A page this process served lately is also kept in its memory
 (mmip/recent_pages.py), so serving it again costs only the generation's few bytes.
 
+The generation moves at a write, but the write shows only at its commit. A page made in
+between would show the old record under the new generation and stay wrong until the next
+write, so a page is stored only if no write was under way when it began (writers hold an
+advisory lock until they end) and the generation has not moved by the time it is done.
+
 Staff (anyone sending a session cookie) are never served from the cache, nor stored in it,
 and neither is the admin. Streaming responses (downloads) and responses that set cookies or
 use a CSP nonce are not stored.
@@ -34,10 +39,17 @@ SEQUENCE = "mmip_record_generation"
 RECORD_APPS = ("mmip", "workstreams", "funding", "skills")
 NEVER_CACHED_PREFIXES = ("/admin/", "/healthz", "/ping", "/static/")
 
+# A transaction that writes to the record holds this advisory lock (shared, so writers never
+# wait for one another) from its first write until it ends. The sequence moves at once but
+# the write shows only at commit: while the lock is held, a page made now may show the
+# record as it was under the new generation, so it is not stored (see settled()).
+WRITERS_LOCK = 72_020_001
+
 INSTALL_SQL = f"""
 CREATE SEQUENCE IF NOT EXISTS {SEQUENCE};
 CREATE OR REPLACE FUNCTION mmip_bump_record_generation() RETURNS trigger AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock_shared({WRITERS_LOCK});
     PERFORM nextval('{SEQUENCE}');
     RETURN NULL;
 END;
@@ -83,6 +95,20 @@ def record_generation() -> int:
         cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")
         last_value, is_called = cursor.fetchone()
     return last_value if is_called else 0
+
+
+def settled() -> bool:
+    """No other transaction is part way through a write to the record. Anything made from
+    the record after this, while record_generation() stays as it was, shows the record as it
+    is at that generation, so it may be stored under it. (This connection's own writes are
+    visible to it, so they do not count.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = 0 AND objid = %s AND objsubid = 1 AND pid <> pg_backend_pid())",
+            [WRITERS_LOCK],
+        )
+        return cursor.fetchone()[0]
 
 
 def _cacheable_request(request) -> bool:
@@ -179,14 +205,18 @@ class PublicPageCacheMiddleware:
             response.headers["X-Cache"] = "hit"
             return response
 
+        storable_now = settled()
         response = self.get_response(request)
         if not _storable(response):
             return response
         response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        entry = (generation, response.status_code, dict(response.headers.items()), response.content)
-        caches["default"].set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
-        RECENT_PAGES.put(key, entry, settings.RECENT_PAGES_BYTES)
+        # Stored only if no write was under way when the page began and none began since:
+        # else it may show the record as it was under a generation that says otherwise.
+        if storable_now and record_generation() == generation:
+            entry = (generation, response.status_code, dict(response.headers.items()), response.content)  # fmt: skip
+            caches["default"].set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            RECENT_PAGES.put(key, entry, settings.RECENT_PAGES_BYTES)
         response.headers["X-Cache"] = "miss"
         if _not_modified(request, response.headers["ETag"]):
             return HttpResponseNotModified(headers={"ETag": response.headers["ETag"]})

@@ -1,5 +1,6 @@
 """Public pages come from a shared cache that any change to the record invalidates at once."""
 
+import psycopg
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -199,3 +200,20 @@ def test_a_connection_the_database_dropped_is_replaced_before_the_page_is_read(c
     response = client.get("/workstreams/skills/")
     assert response.status_code == 200
     assert response.headers["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_made_while_a_write_is_under_way_is_not_stored(client):
+    workstream = f.WorkstreamFactory(name="Skills", slug="skills", aim="The old aim.")
+    table = Workstream._meta.db_table
+    # Another connection writes and has not committed: the generation has moved already,
+    # but this page can only show the record as it was.
+    with psycopg.connect(**connection.get_connection_params()) as writer:
+        writer.execute(f"UPDATE {table} SET aim = 'The new aim.' WHERE id = %s", [workstream.pk])
+        during = client.get("/workstreams/skills/")
+        assert b"The old aim." in during.content
+        writer.commit()
+    after = client.get("/workstreams/skills/")
+    assert after.headers["X-Cache"] == "miss"
+    assert b"The new aim." in after.content
+    assert client.get("/workstreams/skills/").headers["X-Cache"] == "hit"

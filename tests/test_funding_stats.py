@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.db import connection
 from django.http import QueryDict
@@ -194,3 +195,16 @@ def test_figures_of_no_awards_have_no_years_or_funders(record, settings):
     none = figures(AwardFilterSet({"year_from": "2030"}).qs)
     assert none.summary.count == 0
     assert none.years == [] and none.funders == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_made_while_a_write_is_under_way_are_not_kept(settings):
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    AwardFactory(amount=Decimal("100.00"))
+    table = Award._meta.db_table
+    with psycopg.connect(**connection.get_connection_params()) as writer:
+        writer.execute(f"UPDATE {table} SET amount = 200")
+        # The generation has moved, but the write is not yet there to be added up.
+        assert figures(AwardFilterSet({}).qs).summary.total == Decimal("100.00")
+        writer.commit()
+    assert figures(AwardFilterSet({}).qs).summary.total == Decimal("200.00")
