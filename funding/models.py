@@ -188,6 +188,14 @@ class Award(PublishableModel):
                 condition=Q(is_published=True),
                 name="award_figures_idx",
             ),
+            # The same for the recipients' table (stats.organisation_summary), which adds up
+            # every published award by recipient.
+            models.Index(
+                fields=["recipient"],
+                include=["amount"],
+                condition=Q(is_published=True),
+                name="award_recipient_figures_idx",
+            ),
             # /search/ matches awards by title, identifier and description; mmip/search.py
             # queries this very expression, so the index serves it.
             GinIndex(fields=["search_vector"], name="award_search_idx"),

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from funding import stats
 from funding.explorer import explorer_url
-from funding.filters import funders, published_awards, recipients
+from funding.filters import published_awards
 from funding.models import Award, FundingProgramme
 from workstreams.models import Output, Workstream
 from workstreams.views import published_milestones
@@ -96,18 +96,14 @@ class ProgrammeDetailView(DetailView):
 # ---------- Funders and recipients ----------
 
 ROLE_PAGES = {
-    "funder": {"title": "Funders", "thing": "funder", "everyone": funders},
-    "recipient": {"title": "Recipients", "thing": "recipient", "everyone": recipients},
+    "funder": {"title": "Funders", "thing": "funder"},
+    "recipient": {"title": "Recipients", "thing": "recipient"},
 }
 
 
 def _organisation_table(request, role: str):
     page_details = ROLE_PAGES[role]
     paginator = Paginator(stats.organisation_summary(role), ORGANISATIONS_PER_PAGE)
-    # organisation_summary() lists the same organisations as the filter's choices for the
-    # role (published, with a published award in it), and counting those is far cheaper
-    # than counting the summary's grouped rows.
-    paginator.count = page_details["everyone"]().count()
     page = paginator.get_page(request.GET.get("page"))
     for organisation in page.object_list:
         organisation.explorer_url = explorer_url(**{role: organisation.slug})

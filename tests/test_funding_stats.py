@@ -208,3 +208,16 @@ def test_figures_made_while_a_write_is_under_way_are_not_kept(settings):
         assert figures(AwardFilterSet({}).qs).summary.total == Decimal("100.00")
         writer.commit()
     assert figures(AwardFilterSet({}).qs).summary.total == Decimal("200.00")
+
+
+def test_the_summary_is_read_in_slices_in_order_of_total_then_name(django_assert_num_queries):
+    for name, amount in [("Cedar", "50"), ("Birch", "50"), ("Ash", "70"), ("Dogwood", "10")]:
+        AwardFactory(funder=OrganisationFactory(name=name), amount=Decimal(amount))
+    summary = organisation_summary("funder")
+    assert summary.count() == 4
+    with django_assert_num_queries(1):
+        assert [org.name for org in summary[1:3]] == ["Birch", "Cedar"]  # equal totals by name
+    assert [org.name for org in summary[3:]] == ["Dogwood"]
+    assert summary[10:20] == []
+    with pytest.raises(TypeError, match="slices"):
+        summary[0]
