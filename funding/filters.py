@@ -15,11 +15,12 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, Func, IntegerField, OuterRef, Q
 from django.db.models.lookups import Exact
 
 from funding.models import Award, FundingProgramme
+from mmip.filtering import left_out, shown
 from mmip.models import Organisation
 from mmip.search import CONFIG as SEARCH_CONFIG
 from mmip.search import indexed_document
@@ -45,7 +46,7 @@ def published_awards():
     return Award.objects.published().with_parties().order_by(*DEFAULT_ORDERING)
 
 
-def _organisations_in_role(role: str):
+def organisations_in_role(role: str):
     # Offer only organisations someone can find awards for: a funder with no published
     # awards would always give an empty page.
     return Organisation.objects.published().filter(
@@ -55,11 +56,11 @@ def _organisations_in_role(role: str):
 
 # django-filter calls these with the request; the choices are the same for everyone.
 def funders(request=None):
-    return _organisations_in_role("funder")
+    return organisations_in_role("funder")
 
 
 def recipients(request=None):
-    return _organisations_in_role("recipient")
+    return organisations_in_role("recipient")
 
 
 def _lexemes(word: str) -> str:
@@ -85,12 +86,6 @@ def _organisations_named(words: list[str]) -> dict[str, list[int]]:
             if word.casefold() in text:
                 named[word].append(pk)
     return named
-
-
-def _shown(value, limit: int = 60) -> str:
-    """A visitor's value, cut short, for repeating back in a message."""
-    value = str(value)
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 class IgnoresEmptyMixin:
@@ -123,7 +118,7 @@ class SlugChoiceField(IgnoresEmptyMixin, django_filters.fields.ModelMultipleChoi
         return ValidationError(
             self.error_messages["invalid_choice"],
             code="invalid_choice",
-            params={"value": _shown(value)},
+            params={"value": shown(value, limit=60)},
         )
 
 
@@ -323,15 +318,7 @@ class AwardFilterSet(django_filters.FilterSet):
     @property
     def messages(self) -> list[str]:
         """Plain sentences for the page, one for each part of the filter that was left out."""
-        if not self.is_bound:
-            return []
-        errors = self.form.errors
-        messages = []
-        for name in [NON_FIELD_ERRORS, *self.form.fields]:
-            for message in errors.get(name, []):
-                if message not in messages:
-                    messages.append(message)
-        return messages
+        return left_out(self)
 
     def filter_text(self, queryset, name, value):
         """Every word must match: a word of the award's title or description (or its

@@ -17,18 +17,17 @@ from django.db.models import (
     Aggregate,
     Count,
     DecimalField,
-    Exists,
     FloatField,
     Max,
     Min,
-    OuterRef,
     Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
+from funding.filters import organisations_in_role
 from funding.models import Award
-from mmip.caching import record_generation, settled
+from mmip.caching import made_at, record_generation
 from mmip.models import Organisation
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -144,10 +143,8 @@ def figures(awards) -> Figures:
     key = f"award-figures:{generation}:{digest}"
     found = cache.get(key)
     if found is None:
-        # As with whole pages (mmip/caching.py): kept only if no write was under way.
-        storable_now = settled()
-        found = _compute_figures(awards)
-        if storable_now and record_generation() == generation:
+        found, current = made_at(generation, lambda: _compute_figures(awards))
+        if current:
             cache.set(key, found, seconds)
     return found
 
@@ -195,10 +192,8 @@ class OrganisationSummary:
         return list(Organisation.objects.raw(self._sql(), [limit, offset]))
 
     def count(self) -> int:
-        return Organisation.objects.published().filter(Exists(self._awards())).count()
-
-    def _awards(self):
-        return Award.objects.published().filter(**{self.role: OuterRef("pk")})
+        # The same organisations as the explorer offers for the role, counted without adding up.
+        return organisations_in_role(self.role).count()
 
     def _sql(self) -> str:
         awards = Award._meta.db_table

@@ -1,9 +1,10 @@
 """Whole-page caching of the public site, invalidated the moment any record changes.
 
 Every table of the record apps carries a statement-level trigger that advances one
-PostgreSQL sequence, the *record generation*. Cached pages are keyed by that generation, so
-any write (an admin edit, a bulk publish, an import, a fixture load, even raw SQL) makes
-every earlier page unreachable at once, with nothing to remember to call. Reading the
+PostgreSQL sequence, the *record generation*. Cached pages carry the generation they were
+made in and are served only while it is current, so any write (an admin edit, a bulk
+publish, an import, a fixture load, even raw SQL) retires every earlier page at once, with
+nothing to remember to call. Reading the
 generation is one tiny query, paid only by anonymous requests that the cache may answer.
 
 A page is stored under its address together with the generation it was made in, and served
@@ -42,7 +43,7 @@ NEVER_CACHED_PREFIXES = ("/admin/", "/healthz", "/ping", "/static/")
 # A transaction that writes to the record holds this advisory lock (shared, so writers never
 # wait for one another) from its first write until it ends. The sequence moves at once but
 # the write shows only at commit: while the lock is held, a page made now may show the
-# record as it was under the new generation, so it is not stored (see settled()).
+# record as it was under the new generation, so it is not stored (see made_at()).
 WRITERS_LOCK = 72_020_001
 
 INSTALL_SQL = f"""
@@ -90,18 +91,19 @@ def make_cache_table(using: str = "default", **kwargs) -> None:
     call_command("createcachetable", database=using, verbosity=0)
 
 
+# The generation as a column of the sequence: 0 until the first write.
+GENERATION = "CASE WHEN is_called THEN last_value ELSE 0 END"
+
+
 def record_generation() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")
-        last_value, is_called = cursor.fetchone()
-    return last_value if is_called else 0
+        cursor.execute(f"SELECT {GENERATION} FROM {SEQUENCE}")
+        return cursor.fetchone()[0]
 
 
-def settled() -> bool:
-    """No other transaction is part way through a write to the record. Anything made from
-    the record after this, while record_generation() stays as it was, shows the record as it
-    is at that generation, so it may be stored under it. (This connection's own writes are
-    visible to it, so they do not count.)"""
+def _settled() -> bool:
+    """No other transaction is part way through a write to the record. (This connection's
+    own writes are visible to it, so they do not count.)"""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
@@ -109,6 +111,16 @@ def settled() -> bool:
             [WRITERS_LOCK],
         )
         return cursor.fetchone()[0]
+
+
+def made_at(generation: int, make):
+    """(make(), whether it may be stored under generation): only if no write was under way
+    when it began and the generation has not moved since, for else it may show the record
+    as it was under a generation that says otherwise. The page cache and the explorer's
+    figures both keep what they make by this rule."""
+    settled = _settled()
+    made = make()
+    return made, settled and record_generation() == generation
 
 
 def _cacheable_request(request) -> bool:
@@ -173,8 +185,8 @@ def _read(key: str):
     table = connection.ops.quote_name(backend._table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT CASE WHEN g.is_called THEN g.last_value ELSE 0 END, c.value "
-            f"FROM {SEQUENCE} g LEFT JOIN {table} c ON c.cache_key = %s AND c.expires > now()",
+            f"SELECT {GENERATION}, c.value "
+            f"FROM {SEQUENCE} LEFT JOIN {table} c ON c.cache_key = %s AND c.expires > now()",
             [backend.make_and_validate_key(key)],
         )
         generation, value = cursor.fetchone()
@@ -205,15 +217,12 @@ class PublicPageCacheMiddleware:
             response.headers["X-Cache"] = "hit"
             return response
 
-        storable_now = settled()
-        response = self.get_response(request)
+        response, current = made_at(generation, lambda: self.get_response(request))
         if not _storable(response):
             return response
         response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        # Stored only if no write was under way when the page began and none began since:
-        # else it may show the record as it was under a generation that says otherwise.
-        if storable_now and record_generation() == generation:
+        if current:
             entry = (generation, response.status_code, dict(response.headers.items()), response.content)  # fmt: skip
             caches["default"].set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
             RECENT_PAGES.put(key, entry, settings.RECENT_PAGES_BYTES)

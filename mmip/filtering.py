@@ -44,18 +44,24 @@ class LenientChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(empty_label=any_label, **kwargs)
 
 
+def left_out(filterset: django_filters.FilterSet) -> list[str]:
+    """What of a bound filter could not be used, each message once: the form's own first,
+    then each field's in the form's order. Nothing for an unbound filter."""
+    if not filterset.is_bound:
+        return []
+    errors = filterset.form.errors
+    messages = []
+    for name in [NON_FIELD_ERRORS, *filterset.form.fields]:
+        for message in errors.get(name, []):
+            if message not in messages:
+                messages.append(message)
+    return messages
+
+
 class LenientFilterSet(django_filters.FilterSet):
     @property
     def messages(self) -> list[str]:
-        """What could not be used, each message once, in the order of the form's fields."""
-        if not self.is_bound:
-            return []
-        messages = []
-        for name in [NON_FIELD_ERRORS, *self.form.fields]:
-            for message in self.form.errors.get(name, []):
-                if message not in messages:
-                    messages.append(message)
-        return messages
+        return left_out(self)
 
     @property
     def is_filtered(self) -> bool:

@@ -59,3 +59,14 @@ def open_page(browser, url: str, viewport: dict, **context_options):
 def axe_report(page):
     """axe's WCAG 2.2 AA results for the page as it stands."""
     return Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+
+
+def assert_clean_and_accessible(browser, url: str, viewport: dict) -> None:
+    """The page loads without console errors, axe finds no WCAG 2.2 AA violation, and nothing
+    is wider than the screen (a phone never scrolls sideways to read it)."""
+    page, errors = open_page(browser, url, viewport)
+    results = axe_report(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert errors == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.context.close()

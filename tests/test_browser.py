@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser import DESKTOP, PHONE, axe_report, open_page
+from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, open_page
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
@@ -98,15 +98,7 @@ def page_urls(live_server, record):
 def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
     browser, live_server, record, which, viewport
 ):
-    page, errors = open_page(browser, page_urls(live_server, record)[which], viewport)
-
-    results = axe_report(page)
-
-    assert results.violations_count == 0, results.generate_report()
-    assert errors == []
-    # Nothing wider than the screen: a phone never scrolls sideways to read the page.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.context.close()
+    assert_clean_and_accessible(browser, page_urls(live_server, record)[which], viewport)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.utils import timezone
 
-from tests.browser import DESKTOP, PHONE, axe_report, open_page
+from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, open_page
 from tests.factories import AwardFactory
 from tests.test_funding_explorer import build_record
 
@@ -66,15 +66,7 @@ PAGES = {
 def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
     browser, live_server, record, which, viewport
 ):
-    page, errors = open_page(browser, url(live_server, *PAGES[which]), viewport)
-
-    results = axe_report(page)
-
-    assert results.violations_count == 0, results.generate_report()
-    assert errors == []
-    # Nothing wider than the screen: a phone never scrolls sideways to read the page.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.context.close()
+    assert_clean_and_accessible(browser, url(live_server, *PAGES[which]), viewport)
 
 
 def listed_identifiers(page) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from skills.models import ApprenticeshipProgramme
-from tests.browser import DESKTOP, PHONE, axe_report, open_page
+from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, open_page
 from tests.factories import (
     CohortEmployerFactory,
     CohortFactory,
@@ -71,15 +71,7 @@ def record(transactional_db):
 def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
     browser, live_server, record, which, viewport
 ):
-    page, errors = open_page(browser, live_server.url + PAGES[which], viewport)
-
-    results = axe_report(page)
-
-    assert results.violations_count == 0, results.generate_report()
-    assert errors == []
-    # Nothing wider than the screen: a phone never scrolls sideways to read the page.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.context.close()
+    assert_clean_and_accessible(browser, live_server.url + PAGES[which], viewport)
 
 
 @pytest.mark.parametrize(
