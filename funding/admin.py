@@ -6,8 +6,7 @@ from django.db.models import Count, DecimalField, IntegerField, Sum
 
 from funding.models import Award, FundingProgramme
 from funding.resources import AwardResource
-from mmip.admin import RecordImportExportMixin
-from mmip.admin_actions import PublishableAdmin, related_total
+from mmip.admin_base import PublishableAdmin, RecordImportExportMixin, related_total
 from mmip.formatting import money
 
 PUBLISHING = ("Publishing", {"fields": ["is_published"]})

@@ -21,9 +21,9 @@ from django.db.models.lookups import Exact
 
 from funding.models import Award, FundingProgramme
 from mmip.filtering import left_out, shown
+from mmip.fulltext import CONFIG as SEARCH_CONFIG
+from mmip.fulltext import indexed_document
 from mmip.models import Organisation
-from mmip.search import CONFIG as SEARCH_CONFIG
-from mmip.search import indexed_document
 from workstreams.models import Workstream
 
 SEARCH_MAX_LENGTH = 200

@@ -11,9 +11,14 @@ from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
 from mmip.formatting import money
-from mmip.models import Organisation, RecordHistory
-from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
-from mmip.search import search_document
+from mmip.fulltext import search_document
+from mmip.models import Organisation
+from mmip.records import (
+    PublishableModel,
+    PublishedQuerySet,
+    RecordHistory,
+    SlugNaturalKeyManager,
+)
 from workstreams.models import Milestone, Output, Workstream
 
 AWARD_IDENTIFIER_PATTERN = r"^360G-MMIP-[A-Za-z0-9][A-Za-z0-9-]*$"
@@ -196,7 +201,7 @@ class Award(PublishableModel):
                 condition=Q(is_published=True),
                 name="award_recipient_figures_idx",
             ),
-            # /search/ matches awards by title, identifier and description; mmip/search.py
+            # /search/ matches awards by title, identifier and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(fields=["search_vector"], name="award_search_idx"),
         ]

@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from funding.filters import organisations_in_role
 from funding.models import Award
-from mmip.caching import made_at, record_generation
+from mmip import pagecache
 from mmip.models import Organisation
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -139,11 +139,11 @@ def figures(awards) -> Figures:
     except EmptyResultSet:  # a filter Django knows matches nothing: no query to remember
         return _compute_figures(awards)
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    generation = record_generation()
-    key = f"award-figures:{generation}:{digest}"
+    generation = pagecache.generation()
+    key = f"award-figures:{pagecache.release()}:{generation}:{digest}"
     found = cache.get(key)
     if found is None:
-        found, current = made_at(generation, lambda: _compute_figures(awards))
+        found, current = pagecache.made_at(generation, lambda: _compute_figures(awards))
         if current:
             cache.set(key, found, seconds)
     return found

@@ -18,8 +18,7 @@ from funding import stats
 from funding.explorer import explorer_url
 from funding.filters import published_awards
 from funding.models import Award, FundingProgramme
-from workstreams.models import Output, Workstream
-from workstreams.views import published_milestones
+from workstreams.models import Milestone, Output, Workstream
 
 AWARDS_SHOWN = 20  # on a programme's page; the explorer lists the rest
 ORGANISATIONS_PER_PAGE = 50
@@ -178,7 +177,7 @@ class AwardDetailView(DetailView):
             .with_parties()
             .prefetch_related(
                 Prefetch("workstreams", queryset=Workstream.objects.published()),
-                Prefetch("milestones", queryset=published_milestones().in_date_order()),
+                Prefetch("milestones", queryset=Milestone.objects.public().in_date_order()),
                 Prefetch("outputs", queryset=Output.objects.published().latest_first()),
             )
         )

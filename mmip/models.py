@@ -7,29 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
+from mmip.fulltext import search_document
+from mmip.records import (
+    PublishableModel,
+    PublishedQuerySet,
+    RecordHistory,
+    SlugNaturalKeyManager,
+)
 from mmip.regions import NationRegion
-from mmip.search import search_document
 
 # org-id.guide identifiers: a list code such as GB-COH, GB-CHC or GB-GOR, then the
 # identifier within that list (letters, digits and hyphens).
 ORG_ID_PATTERN = r"^[A-Z]{2}-[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$"
-
-
-class RecordHistory(HistoricalRecords):
-    """Who changed a record, when and what, kept by django-simple-history.
-
-    A fixture load saves each record raw, then sets its links on the same object. The
-    package already skips the raw save; marking the object makes it skip the links too, so
-    loading the demo data is not taken for somebody's change.
-    """
-
-    def post_save(self, instance, created, using=None, **kwargs):
-        if kwargs.get("raw", False):
-            instance.skip_history_when_saving = True
-        super().post_save(instance, created, using=using, **kwargs)
 
 
 class OrganisationQuerySet(PublishedQuerySet):
@@ -102,7 +92,7 @@ class Organisation(PublishableModel):
             # /organisations/ filters by kind and by nation or region.
             models.Index(fields=["kind"], name="organisation_kind_idx"),
             models.Index(fields=["nation_region"], name="organisation_region_idx"),
-            # /search/ matches organisations by name and description; mmip/search.py
+            # /search/ matches organisations by name and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
                 search_document(title=["name", "short_name"], body=["description"]),

@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.results import Result
 
-from mmip.admin_actions import record_baselines, record_history
 from mmip.models import Organisation
 from mmip.regions import NationRegion
+from mmip.services import record_baselines, record_history
 
 # A spreadsheet runs a cell that starts with = + - @, a tab or a carriage return as a
 # formula (OWASP). Leading apostrophes count, so that the guard below can be undone exactly.

@@ -74,13 +74,18 @@ INSTALLED_APPS = [
     "workstreams",
     "funding",
     "skills",
+    "mmip.site",
+    "mmip.pagecache",
 ]
+if DEBUG:
+    # Benchmarks, the load test and synthetic records: tools for developers, not production.
+    INSTALLED_APPS.append("mmip.bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so a cached page skips everything below; it stores the headers they added.
-    "mmip.caching.PublicPageCacheMiddleware",
+    "mmip.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,7 +131,7 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         # Off, as Django's default: a check costs every request a round trip. A connection
         # the database dropped is replaced after the request that finds it (Django), and
-        # before any cached page is read (mmip/caching.py).
+        # before any cached page is read (mmip/pagecache).
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
     )
 }
@@ -142,7 +147,7 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "te
 
 # One shared cache for every app server: Redis when REDIS_URL is set, else a table in the
 # database (made by migrate). Public pages are cached whole and dropped the moment any
-# record changes (mmip/caching.py), so the timeout only bounds memory.
+# record changes (mmip/pagecache), so the timeout only bounds memory.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -158,8 +163,11 @@ else:
         }
     }
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 3600)
+# The version a deployment serves (a tag or commit), if it sets one. Pages and figures are
+# kept per release and mode (mmip/pagecache), so none made by another release is served.
+RELEASE = os.environ.get("RELEASE", "")
 # Each app server process also keeps the pages it served lately, up to this many bytes, and
-# serves them after checking only the record generation (mmip/recent_pages.py); 0 turns it off.
+# serves them after checking only the record generation (mmip/pagecache/recent.py); 0 turns it off.
 RECENT_PAGES_BYTES = env_int("RECENT_PAGES_BYTES", 32 * 1024 * 1024)
 # The funding explorer's totals and charts of each filter, kept in the same cache under the
 # record generation, so they too are recomputed the moment any record changes; 0 turns it off.
@@ -211,7 +219,7 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 # so colleagues at the same address still get in and nobody elsewhere can lock staff out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "mmip.admin_actions.lockout_response"
+AXES_LOCKOUT_CALLABLE = "mmip.admin_base.lockout_response"
 
 # The staff groups grant viewing history explicitly (migration mmip 0004), and nobody may
 # revert from it: a revert would restore a record's own fields but not its inline rows.

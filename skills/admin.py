@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Sum
 from django.forms.models import BaseInlineFormSet
 
-from mmip.admin_actions import HistoryAdmin, PublishableAdmin, related_total, year_filter
+from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total, year_filter
 from skills.models import (
     ApprenticeshipProgramme,
     Cohort,

@@ -7,8 +7,13 @@ from django.urls import reverse
 
 from funding.models import Award
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
-from mmip.models import Organisation, RecordHistory
-from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
+from mmip.models import Organisation
+from mmip.records import (
+    PublishableModel,
+    PublishedQuerySet,
+    RecordHistory,
+    SlugNaturalKeyManager,
+)
 from mmip.regions import NationRegion
 from workstreams.models import Indicator, Initiative, Workstream
 

@@ -18,8 +18,8 @@ from skills.models import (
     LearningResource,
     TrainingCentre,
 )
+from workstreams.charts import indicator_chart
 from workstreams.models import Indicator
-from workstreams.views import indicator_chart, published_indicators
 
 
 def published_programmes():
@@ -37,7 +37,7 @@ def published_programmes():
                 .with_parties()
                 .order_by("award_date", "identifier"),
             ),
-            Prefetch("indicators", queryset=published_indicators()),
+            Prefetch("indicators", queryset=Indicator.objects.published().with_values()),
             Prefetch(
                 "cohorts",
                 queryset=Cohort.objects.published()

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import sync_playwright
 
-from mmip.caching import RECENT_PAGES
+from mmip.pagecache import forget_recent_pages
 from tests.browser import launch_chromium, require_chromium
 
 
@@ -15,13 +15,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _public_page_cache_only_where_tested(request, settings):
-    """Page tests count the queries a view makes; the page cache (tests/test_caching.py,
+    """Page tests count the queries a view makes; the page cache (tests/test_page_cache.py,
     marked public_cache) would add its own, so elsewhere it is off."""
     if request.node.get_closest_marker("public_cache") is None:
         settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     # Each test's database changes are rolled back but the record generation is not, so a
     # page this process kept from an earlier test could match a later one's generation.
-    RECENT_PAGES.clear()
+    forget_recent_pages()
 
 
 def _staff_in(group_name: str, username: str) -> User:

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Award
-from mmip.admin_actions import BASELINE_REASON
 from mmip.models import Organisation
+from mmip.services import BASELINE_REASON
 from tests import factories
 from tests.test_admin import admin_url, form_data, form_errors, post_action
 from workstreams.models import Indicator, IndicatorValue

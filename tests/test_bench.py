@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.urls import path
 
 from funding.models import Award
-from mmip import benchmarking
+from mmip.bench import report as benchmarking
 
 # A site without the funding explorer, for the test of what happens before it exists.
 urlpatterns = [path("", lambda request: None, name="home")]

@@ -33,7 +33,8 @@ def test_a_lost_database_gives_a_friendly_503(raising_client):
 @pytest.mark.public_cache
 def test_a_lost_database_under_the_page_cache_is_a_503_too(raising_client):
     with mock.patch(
-        "mmip.caching._read", side_effect=db.InterfaceError("connection already closed")
+        "mmip.pagecache.middleware.read_stored",
+        side_effect=db.InterfaceError("connection already closed"),
     ):
         response = raising_client.get("/")
     assert response.status_code == 503

@@ -2,7 +2,7 @@
 
 import math
 
-from mmip.management.commands.loadtest import Command, parse_wrk
+from mmip.bench.management.commands.loadtest import Command, parse_wrk
 
 REPORT = """Running 10s test @ http://127.0.0.1:8000/ping
   2 threads and 64 connections

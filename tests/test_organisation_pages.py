@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from mmip import views
+from mmip.site import organisation_views as views
+from mmip.site import selectors
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
@@ -413,7 +414,7 @@ def test_a_draft_or_unknown_organisation_answers_404(client):
 
 
 def test_a_big_funder_lists_its_latest_awards_with_the_total_of_all(client, monkeypatch):
-    monkeypatch.setattr(views, "AWARDS_SHOWN", 2)
+    monkeypatch.setattr(selectors, "AWARDS_SHOWN", 2)
     funder = OrganisationFactory(kind="funder")
     for year, title in [(2018, "Oldest"), (2019, "Middle"), (2020, "Newest")]:
         AwardFactory(

@@ -1,6 +1,6 @@
 """An app server process keeps the pages it served lately, within a size, newest kept."""
 
-from mmip.recent_pages import RecentPages
+from mmip.pagecache.recent import RecentPages
 
 
 def entry(generation: int, size: int) -> tuple:

@@ -9,8 +9,9 @@ from django.db import connection
 from django.urls import reverse
 
 from funding.models import Award
-from mmip import search
+from mmip import fulltext
 from mmip.models import Organisation
+from mmip.site import search
 from tests.factories import (
     AwardFactory,
     InitiativeFactory,
@@ -384,7 +385,7 @@ def test_each_search_uses_its_gin_index(model, name):
     # Meta), so PostgreSQL can answer it from the index. With sequential and plain index
     # scans off, a bitmap scan of an index that matches the clause is the only way left.
     kind = next(kind for kind in search.KINDS if kind.model.endswith(f".{model.__name__}"))
-    document = search.indexed_document(model)
+    document = fulltext.indexed_document(model)
     matching = (
         model.objects.alias(document=document).filter(document=search.to_tsquery("x")).order_by()
     )

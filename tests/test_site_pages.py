@@ -8,13 +8,9 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection
-from django.http import HttpResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.defaults import server_error
 
-from mmip import urls as site_urls
-from mmip import views
-from mmip.views import FUNDING_EXPLORER
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
@@ -29,20 +25,6 @@ from tests.pages import count_queries, page
 
 pytestmark = pytest.mark.django_db
 
-
-def stand_in(request):
-    return HttpResponse("A stand-in for a page another part of the site provides.")
-
-
-# The site's addresses with stand-ins for the funding explorer and its downloads, for tests
-# marked @pytest.mark.urls(__name__): links that wait for those pages appear once they exist.
-urlpatterns = [
-    path("funding/", stand_in, name=FUNDING_EXPLORER),
-    path("funding/awards.csv", stand_in, name="award-download-csv"),
-    path("funding/awards.json", stand_in, name="award-download-json"),
-    path("funding/360giving.json", stand_in, name="award-download-360giving"),
-    *site_urls.urlpatterns,
-]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -75,21 +57,10 @@ def test_each_headline_figure_links_to_its_source_or_the_page_that_explains_it(c
     assert '<a href="https://example.org/workstreams">MMIP workstreams page</a>' in content
 
 
-@pytest.mark.urls(__name__)
-def test_the_money_figure_links_to_the_funding_explorer_once_it_exists(client, figures):
+def test_the_money_figure_links_to_the_funding_explorer(client, figures):
     content = page(client, reverse("home"))
 
-    assert f'<a href="{reverse(FUNDING_EXPLORER)}">awarded in 1 award</a>' in content
-
-
-def test_without_the_explorer_the_money_figure_links_to_its_explanation(
-    client, figures, monkeypatch
-):
-    monkeypatch.setattr(views, "FUNDING_EXPLORER", "no-such-page")
-
-    content = page(client, reverse("home"))
-
-    assert f'<a href="{reverse("about-data")}#awards">awarded in 1 award</a>' in content
+    assert f'<a href="{reverse("funding-explorer")}">awarded in 1 award</a>' in content
 
 
 # ---------- About the data ----------
@@ -113,13 +84,12 @@ def test_about_data_says_what_is_published_the_licence_and_links_every_download(
     assert f'href="{reverse("sitemap")}"' in content
 
 
-@pytest.mark.urls(__name__)
-def test_about_data_links_the_award_downloads_once_they_exist(client):
+def test_about_data_links_the_award_downloads(client):
     content = page(client, reverse("about-data"))
 
     for name in ["award-download-csv", "award-download-json", "award-download-360giving"]:
         assert f'href="{reverse(name)}"' in content
-    assert f'<a href="{reverse(FUNDING_EXPLORER)}">Explore every award' in content
+    assert f'<a href="{reverse("funding-explorer")}">Explore every award' in content
 
 
 def test_about_data_query_count_is_one_count_per_kind_and_the_award_total(client):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, IntegerField
 
-from mmip.admin_actions import HistoryAdmin, PublishableAdmin, related_total, year_filter
+from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total, year_filter
 from mmip.formatting import figure
 from workstreams.models import (
     Indicator,

@@ -8,9 +8,14 @@ from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
 from mmip.formatting import figure
-from mmip.models import Organisation, RecordHistory
-from mmip.records import PublishableModel, PublishedQuerySet, SlugNaturalKeyManager
-from mmip.search import search_document
+from mmip.fulltext import search_document
+from mmip.models import Organisation
+from mmip.records import (
+    PublishableModel,
+    PublishedQuerySet,
+    RecordHistory,
+    SlugNaturalKeyManager,
+)
 
 
 class WorkstreamQuerySet(PublishedQuerySet):
@@ -57,7 +62,7 @@ class Workstream(PublishableModel):
             models.UniqueConstraint(fields=["name"], name="workstream_name_unique"),
         ]
         indexes = [
-            # /search/ matches workstreams by name, aim and description; mmip/search.py
+            # /search/ matches workstreams by name, aim and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
                 search_document(title=["name"], summary=["aim"], body=["description"]),
@@ -218,7 +223,7 @@ class Initiative(PublishableModel, DatedRangeModel):
             *range_constraints("initiative"),
         ]
         indexes = [
-            # /search/ matches initiatives by name, summary and description; mmip/search.py
+            # /search/ matches initiatives by name, summary and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
                 search_document(title=["name"], summary=["summary"], body=["description"]),
@@ -297,7 +302,7 @@ class Output(PublishableModel):
             # /outputs/ filters by kind and year and lists the latest first.
             models.Index(fields=["kind"], name="output_kind_idx"),
             models.Index(fields=["date"], name="output_date_idx"),
-            # /search/ matches outputs by title and summary; mmip/search.py
+            # /search/ matches outputs by title and summary; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
                 search_document(title=["title"], summary=["summary"]),
@@ -322,6 +327,15 @@ class Output(PublishableModel):
 
 
 class MilestoneQuerySet(PublishedQuerySet):
+    def public(self):
+        """Published milestones whose page is public: a milestone links to its workstream's
+        page, so one on a draft workstream would lead to a 404."""
+        return (
+            self.published()
+            .filter(Q(workstream__isnull=True) | Q(workstream__is_published=True))
+            .select_related("workstream")
+        )
+
     def in_date_order(self):
         return self.order_by("date", "title")
 
@@ -376,7 +390,7 @@ class Milestone(PublishableModel):
             # The home page lists the latest milestones; /timeline/ filters by kind and year.
             models.Index(fields=["date"], name="milestone_date_idx"),
             models.Index(fields=["kind"], name="milestone_kind_idx"),
-            # /search/ matches milestones by title, place and description; mmip/search.py
+            # /search/ matches milestones by title, place and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
                 search_document(title=["title"], summary=["place"], body=["description"]),
@@ -414,6 +428,15 @@ class Milestone(PublishableModel):
             raise ValidationError(errors)
 
 
+class IndicatorQuerySet(PublishedQuerySet):
+    def with_values(self):
+        """Each indicator's values in the order its chart draws them: a count and a
+        projection can share a date, and the count comes first."""
+        return self.prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("date", "is_projection"))
+        )
+
+
 class Indicator(PublishableModel):
     class Unit(models.TextChoices):
         PEOPLE = "people", "People"
@@ -430,7 +453,7 @@ class Indicator(PublishableModel):
     target_date = models.DateField(null=True, blank=True, help_text="When the target is for.")
     target_date_precision = precision_field()
 
-    objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
+    objects = SlugNaturalKeyManager.from_queryset(IndicatorQuerySet)()
     history = RecordHistory(m2m_fields=["workstreams"])
 
     class Meta:

@@ -4,8 +4,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from mmip import pgtools
-from mmip.caching import SEQUENCE
+from mmip import pagecache, pgtools
 
 
 class Command(BaseCommand):
@@ -37,8 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"pg_restore failed; nothing was changed: {result.stderr.strip()}")
         # The dump brings back an old record generation, under which cached pages of a
         # different record may be stored: move past it and drop the cache.
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"SELECT setval('{SEQUENCE}', nextval('{SEQUENCE}') + 1000000)")
+        pagecache.invalidate_all()
         cache.clear()
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(f"Restored the database from {dump}"))

@@ -1,62 +1,22 @@
 """Admin pieces every app's admin shares: the history each change leaves, publishing in
-bulk, a year filter, related totals for changelist columns and the log-in lockout page."""
+bulk, import and export of records as files, a year filter, related totals for changelist
+columns and the log-in lockout page."""
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import HistoricalRecords
-from simple_history.utils import get_history_manager_for_model, get_history_model_for_model
 
-BASELINE_REASON = "As it stood before its first recorded change"
-
-
-def record_history(objs: list, *, user, created: bool = False, reason: str | None = None) -> None:
-    """One history entry for each record as it now stands, its many-to-many links included.
-
-    For writes that go around the save signals: update(), and admin saves, which skip them
-    so that one entry covers both the record and the links set after it. simple-history's
-    bulk helper copies a record's own columns but not its links; an entry without them would
-    read, in the list of changes, as every link removed. The queries are a fixed number,
-    however many records.
-    """
-    if not objs:
-        return
-    for obj in objs:
-        obj._history_user = user
-    entries = get_history_manager_for_model(type(objs[0])).bulk_history_create(
-        objs, update=not created, default_change_reason=reason
-    )
-    entry_for = {obj.pk: entry for obj, entry in zip(objs, entries, strict=True)}
-    for field in entries[0]._history_m2m_fields:
-        links = HistoricalRecords.m2m_models[field]
-        through = field.remote_field.through
-        own_side = field.m2m_field_name()
-        rows = through.objects.filter(**{f"{own_side}__in": list(entry_for)})
-        links.objects.bulk_create(
-            links(
-                history=entry_for[getattr(row, f"{own_side}_id")],
-                **{column.attname: getattr(row, column.attname) for column in through._meta.fields},
-            )
-            for row in rows
-        )
-
-
-def record_baselines(records: QuerySet) -> None:
-    """Before a record's first recorded change, an entry of how it stood, if it has none.
-
-    Fixture loads save raw, which history rightly skips, so a demo record's first edit would
-    otherwise have nothing to be compared with and show no change at all.
-    """
-    history = get_history_model_for_model(records.model)
-    pk = records.model._meta.pk.attname
-    untracked = records.filter(~Exists(history.objects.filter(**{pk: OuterRef("pk")})))
-    record_history(list(untracked), user=None, reason=BASELINE_REASON)
+from mmip import services
+from mmip.services import record_baselines, record_history
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -90,32 +50,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 def _set_published(modeladmin, request, queryset, *, published: bool) -> None:
-    # Only rows whose flag really changes are written and logged, so the message and the
-    # history say what happened rather than what was selected.
-    model = queryset.model
-    with transaction.atomic():
-        # Locked, so the history copies the rows exactly as they are written.
-        to_change = list(
-            model._default_manager.select_for_update()
-            .filter(pk__in=queryset.exclude(is_published=published).values("pk"))
-            .order_by("pk")
-        )
-        pks = [obj.pk for obj in to_change]
-        record_baselines(model._default_manager.filter(pk__in=pks))
-        changed = model._default_manager.filter(pk__in=pks).update(is_published=published)
-        for obj in to_change:
-            obj.is_published = published
-        # update() sends no save signals, so the history entries are written here.
-        record_history(to_change, user=request.user)
-        if to_change:
-            # The admin's own log, which the editor's recent actions list reads.
-            LogEntry.objects.log_actions(
-                user_id=request.user.pk,
-                queryset=to_change,
-                action_flag=CHANGE,
-                change_message=[{"changed": {"fields": ["published"]}}],
-            )
-    opts = model._meta
+    changed = services.set_published(queryset, published=published, user=request.user)
+    opts = queryset.model._meta
     noun = opts.verbose_name if changed == 1 else opts.verbose_name_plural
     verb = "published" if published else "unpublished"
     message = f"{changed} {noun} {verb}."
@@ -197,3 +133,46 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(request, "admin/lockout.html", context, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+class RecordImportExportMixin(ImportExportMixin):
+    """Import and Export buttons on a changelist, for CSV and Excel files (the resources in
+    mmip/resources.py say what a file holds).
+
+    Whoever may see the records may export them, drafts included: Viewers too. Importing
+    adds and changes records, so it takes both permissions: Editors. Every import is
+    previewed in full before anything is saved, and is all or nothing, at the confirm step
+    too (should the record have changed since the preview).
+    """
+
+    formats = [CSV, XLSX]
+    import_template_name = "admin/record_import.html"
+    # Whole records, every column: a file that lacks some cannot be a faithful copy, and the
+    # package's column picker relies on inline script, which the site's CSP forbids.
+    export_form_class = ExportForm
+    # With a byte-order mark, Excel reads £ and accented names in a CSV correctly.
+    to_encoding = "utf-8-sig"
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            problems = result.problems()
+            shown = " ".join(problems[:5]) + (
+                f" And {len(problems) - 5} more." if len(problems) > 5 else ""
+            )
+            self.message_user(request, f"Nothing was imported. {shown}", messages.ERROR)
+            opts = self.model._meta
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
+    def get_export_filename(self, request, queryset, file_format):
+        plural = str(self.model._meta.verbose_name_plural).replace(" ", "-")
+        return f"mmip-{plural}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"

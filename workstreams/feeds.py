@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 
-from mmip.views import optional_url
-from workstreams.views import published_milestones
+from workstreams.models import Milestone
 
 FEED_SIZE = 50
 
@@ -30,10 +29,10 @@ class MilestoneFeed(Feed):
     author_name = "MMIP programme tracker"
 
     def link(self):
-        return optional_url("timeline") or reverse("home")
+        return reverse("timeline")
 
     def items(self):
-        return published_milestones().latest_first()[:FEED_SIZE]
+        return Milestone.objects.public().latest_first()[:FEED_SIZE]
 
     def item_title(self, milestone):
         return str(milestone)  # "July 2021: ...", the date at its precision

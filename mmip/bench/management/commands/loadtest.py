@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 
-from mmip.benchmarking import machine_description, write_section
+from mmip.bench.report import machine_description, write_section
 
 CONNECTIONS = (16, 64)
 # The reference: a constant tiny response through the same server and middleware.

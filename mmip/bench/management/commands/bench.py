@@ -40,9 +40,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from psycopg import sql
 
-from funding.management.commands.generate_synthetic import AWARD_PREFIX
 from funding.models import Award
-from mmip.benchmarking import machine_description, write_section
+from mmip.bench.management.commands.generate_synthetic import AWARD_PREFIX
+from mmip.bench.report import machine_description, write_section
 from mmip.models import Organisation
 
 PAGE_P95_TARGET_MS = 100

@@ -1,13 +1,10 @@
-"""/sitemap.xml: every public page, from the list pages to each published record's page.
-
-Pages that other parts of the site provide join the map as soon as their URL exists."""
+"""/sitemap.xml: every public page, from the list pages to each published record's page."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
-from mmip.views import FUNDING_EXPLORER, optional_url
 from skills.models import ApprenticeshipProgramme
 from workstreams.models import Indicator, Workstream
 
@@ -15,7 +12,7 @@ PAGES = (
     "home",
     "workstream-list",
     "organisation-list",
-    FUNDING_EXPLORER,
+    "funding-explorer",
     "funding-programme-list",
     "funder-list",
     "recipient-list",
@@ -28,7 +25,7 @@ PAGES = (
 
 class PageSitemap(Sitemap):
     def items(self):
-        return [name for name in PAGES if optional_url(name)]
+        return PAGES
 
     def location(self, name):
         return reverse(name)
@@ -44,8 +41,6 @@ class RecordSitemap(Sitemap):
         self.key = key
 
     def items(self):
-        if optional_url(self.url_name, "x") is None:
-            return []
         return self.queryset.published().only(self.key).order_by(self.key)
 
     def location(self, record):

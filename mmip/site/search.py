@@ -1,12 +1,7 @@
 """Full-text search of the published record, for /search/?q=.
 
-Each searchable model declares its search document in its Meta as a named GIN expression
-index built by search_document(): title words weigh most (A), then the summary or aim (B),
-then the body (C). The search reads that very expression back from the index, so its
-WHERE clause is the indexed expression and PostgreSQL answers it from the index however
-large the record grows. Awards, which the funding explorer also filters by words beside
-other conditions, keep the same document in a generated column instead and index that.
-Nothing here imports a model, so models.py can import this module.
+Each kind of result is matched through its model's search document exactly as its GIN
+index holds it (mmip/fulltext.py), so PostgreSQL answers from the index.
 
 Visitors type web-search syntax, which websearch_to_tsquery() reads and never rejects:
 "quoted phrases", -excluded words and `or`. Whatever else they type (backslashes, SQL,
@@ -15,13 +10,12 @@ always travels as a query parameter.
 """
 
 import difflib
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import reduce
 
 from django.apps import apps
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, TextField, Value, When, Window
@@ -29,7 +23,8 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-CONFIG = "english"
+from mmip.fulltext import CONFIG, indexed_document
+
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 GROUP_SIZE = 5  # results of each kind on the first page; "see all" pages show the rest
@@ -43,31 +38,6 @@ VOCABULARY_LIMIT = 5000  # titles read to suggest a spelling when nothing matche
 START = "\ue000"
 STOP = "\ue001"
 WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def search_document(*, title, summary=(), body=()):
-    """The weighted tsvector of a model's text fields, for its GIN index."""
-    vectors = [
-        SearchVector(name, weight=weight, config=CONFIG)
-        for weight, names in (("A", title), ("B", summary), ("C", body))
-        for name in names
-    ]
-    return reduce(operator.add, vectors)
-
-
-def index_name(model_name: str) -> str:
-    return f"{model_name}_search_idx"
-
-
-def indexed_document(model):
-    """The search document exactly as the model's GIN index holds it: the indexed expression,
-    or the stored column the index is built on (a model whose document is filtered on beside
-    other conditions keeps it in a generated column, so no row has to work it out again)."""
-    name = index_name(model._meta.model_name)
-    for index in model._meta.indexes:
-        if index.name == name:
-            return index.expressions[0] if index.expressions else F(index.fields[0])
-    raise LookupError(f"{model.__name__} has no search index named {name}.")
 
 
 @dataclass(frozen=True)
@@ -86,7 +56,7 @@ class Kind:
 
     @property
     def template(self) -> str:
-        return f"mmip/search/{self.key}.html"
+        return f"site/search/{self.key}.html"
 
     def queryset(self):
         return apps.get_model(self.model).objects.filter(self.visible)

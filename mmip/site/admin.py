@@ -1,0 +1,65 @@
+"""The staff back office's titles, and the admin of the shared directory of organisations,
+whose columns count the awards and workstreams of other apps."""
+
+from django.contrib import admin
+from django.db.models import Count, IntegerField
+
+from funding.models import Award
+from mmip.admin_base import PublishableAdmin, RecordImportExportMixin, related_total
+from mmip.models import Organisation
+from mmip.resources import OrganisationResource
+from workstreams.models import Partnership
+
+admin.site.site_header = "MMIP programme tracker — staff"
+admin.site.site_title = "MMIP programme tracker staff"
+admin.site.index_title = "Keep the MMIP record"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RecordImportExportMixin, PublishableAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "nation_region",
+        "parent",
+        "award_count",
+        "workstream_count",
+        "is_published",
+    ]
+    list_filter = ["is_published", "kind", "nation_region", "partnerships__role"]
+    search_fields = ["name", "short_name", "org_id", "slug"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        ("Where and how to find it", {"fields": ["nation_region", "org_id", "website"]}),
+        ("About", {"fields": ["description", "source_url"]}),
+        ("Publishing", {"fields": ["is_published"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _award_count=related_total(Award.objects, "recipient", Count("pk"), IntegerField()),
+                _workstream_count=related_total(
+                    Partnership.objects,
+                    "organisation",
+                    Count("workstream", distinct=True),
+                    IntegerField(),
+                ),
+            )
+        )
+
+    @admin.display(description="awards received", ordering="_award_count")
+    def award_count(self, obj):
+        return obj._award_count
+
+    @admin.display(description="workstreams", ordering="_workstream_count")
+    def workstream_count(self, obj):
+        return obj._workstream_count

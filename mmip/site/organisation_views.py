@@ -1,0 +1,91 @@
+"""The directory of organisations and one organisation's page, with every role it plays
+across the record."""
+
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from mmip.models import Organisation
+from mmip.site import selectors
+from mmip.site.filters import OrganisationFilterSet, roles_of, with_roles
+
+ORGANISATIONS_PER_PAGE = 50
+
+
+class OrganisationListView(FilterView):
+    """The directory: every published organisation, filtered by kind, region and role."""
+
+    filterset_class = OrganisationFilterSet
+    strict = False  # a bad part of the filter is left out with a message, not the whole page
+    template_name = "site/organisation_list.html"
+    context_object_name = "organisations"
+    paginate_by = ORGANISATIONS_PER_PAGE
+
+    def get_queryset(self):
+        # As people sort names: "Gatsby" before "GSK".
+        return Organisation.objects.published().order_by(Lower("name"), "pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        # Only the page shown needs its roles and parent. get_page() turns a page number
+        # that is not one (letters, 0, 99999) into the nearest real page, not a 404.
+        paginator = self.get_paginator(with_roles(queryset).select_related("parent"), page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        for organisation in page.object_list:
+            organisation.roles = roles_of(organisation)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        self.filterset.count_choices()
+        return super().get_context_data(
+            breadcrumbs=[("Home", reverse("home")), ("Organisations", None)], **kwargs
+        )
+
+
+class OrganisationDetailView(DetailView):
+    """Every role one organisation plays, on one page, published rows only."""
+
+    template_name = "site/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return selectors.organisation_pages()
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        totals = selectors.award_totals_of(organisation)
+        explorer = reverse("funding-explorer")
+        name = organisation.name
+        awards = [
+            {
+                "key": role,
+                "heading": heading,
+                "caption": caption,
+                "totals": totals[role],
+                "awards": selectors.awards_of(organisation, role) if totals[role]["count"] else [],
+                # Past AWARDS_SHOWN, the rest are one filtered explorer page away.
+                "explorer_url": f"{explorer}?{urlencode({role: organisation.slug})}"
+                if role != "routed_through"
+                else None,
+            }
+            for role, heading, caption in (
+                ("funder", "Awards given", f"Awards given by {name}"),
+                ("recipient", "Awards received", f"Awards received by {name}"),
+                (
+                    "routed_through",
+                    f"Awards routed through {organisation.short_name or name}",
+                    f"Awards routed through {name}",
+                ),
+            )
+        ]
+        return super().get_context_data(
+            award_sections=awards,
+            awards_shown=selectors.AWARDS_SHOWN,
+            breadcrumbs=[
+                ("Home", reverse("home")),
+                ("Organisations", reverse("organisation-list")),
+                (organisation.name, None),
+            ],
+            **kwargs,
+        )

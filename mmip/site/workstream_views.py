@@ -1,0 +1,73 @@
+"""A workstream's page, an indicator's page and the timeline: records of the workstreams
+app shown beside the awards and apprenticeships that point at them, so they read the
+funding and skills apps too and live here rather than in workstreams/."""
+
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from funding.models import Award
+from mmip.site import selectors
+from workstreams.charts import indicator_chart
+from workstreams.filters import MilestoneFilterSet
+
+
+class WorkstreamDetailView(DetailView):
+    template_name = "workstreams/workstream_detail.html"
+    context_object_name = "workstream"
+
+    def get_queryset(self):
+        return selectors.workstream_pages()
+
+    def get_context_data(self, **kwargs):
+        workstream = self.object
+        return super().get_context_data(
+            partners_by_role=selectors.partners_by_role(workstream),
+            indicator_charts=[
+                (indicator, indicator_chart(indicator)) for indicator in workstream.indicators.all()
+            ],
+            award_totals=Award.objects.published().for_workstream(workstream).totals(),
+            breadcrumbs=[
+                ("Home", reverse("home")),
+                ("Workstreams", reverse("workstream-list")),
+                (workstream.name, None),
+            ],
+            **kwargs,
+        )
+
+
+class IndicatorDetailView(DetailView):
+    template_name = "workstreams/indicator_detail.html"
+    context_object_name = "indicator"
+
+    def get_queryset(self):
+        return selectors.indicator_pages()
+
+    def get_context_data(self, **kwargs):
+        indicator = self.object
+        values = list(indicator.values.all())
+        counted = [value for value in values if not value.is_projection]
+        return super().get_context_data(
+            values=values,
+            latest=counted[-1] if counted else None,
+            chart=indicator_chart(indicator, values),
+            breadcrumbs=[("Home", reverse("home")), (indicator.name, None)],
+            **kwargs,
+        )
+
+
+class TimelineView(FilterView):
+    """Every published milestone in date order, grouped by year by the template."""
+
+    filterset_class = MilestoneFilterSet
+    strict = False  # a bad part of the filter is left out with a message, not the whole page
+    template_name = "workstreams/timeline.html"
+    context_object_name = "milestones"
+
+    def get_queryset(self):
+        return selectors.timeline_milestones()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            breadcrumbs=[("Home", reverse("home")), ("Timeline", None)], **kwargs
+        )
