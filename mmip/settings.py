@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,12 @@ def env_int(name: str, default: int) -> int:
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
+
+# A checkout's own settings for running manage.py directly: `make` writes `.env` once
+# (DEBUG, EMBEDDED_DATABASE and a generated SECRET_KEY). Real environment variables always
+# win over it, and a server without the file is configured by its environment alone.
+# ENV_FILE names another file, so tests need not touch the checkout's.
+load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 DEBUG = env_bool("DEBUG", False)
 

@@ -1,7 +1,9 @@
-"""Configuration from the environment, the embedded database and the demo admin login."""
+"""Configuration from the environment and a checkout's .env, the embedded database and the
+demo admin login."""
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import uuid
@@ -13,7 +15,7 @@ from django.core.management import call_command
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 # What the tests below decide for themselves, never taken from the running suite.
-DECIDED_BY_EACH_TEST = {"SECRET_KEY", "DEBUG", "EMBEDDED_DATABASE"}
+DECIDED_BY_EACH_TEST = {"SECRET_KEY", "DEBUG", "EMBEDDED_DATABASE", "ENV_FILE"}
 # Settings only parse DATABASE_URL; the commands given this one never connect.
 UNUSED_DATABASE_URL = "postgres://mmip@db.example.org:5432/never-connected"
 
@@ -26,10 +28,13 @@ def clean_env(**env_overrides) -> dict[str, str]:
     return {k: v for k, v in env.items() if v is not None}
 
 
-def run_manage(*args, **env_overrides) -> subprocess.CompletedProcess:
+def run_manage(*args, cwd: Path = CHECKOUT, **env_overrides) -> subprocess.CompletedProcess:
+    # The checkout's own .env (written by make) must not decide these tests: no file is read
+    # unless a test names one.
+    env_overrides.setdefault("ENV_FILE", os.devnull)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=CHECKOUT,
+        cwd=cwd,
         env=clean_env(**env_overrides),
         capture_output=True,
         text=True,
@@ -179,6 +184,75 @@ def test_a_database_url_wins_over_the_embedded_server(throwaway_pgdata):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "never-connected"
     assert not (CHECKOUT / throwaway_pgdata).exists()
+
+
+def test_a_local_env_file_is_read_and_the_environment_wins_over_it(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# development settings\n"
+        "DEBUG=true\n"
+        "SECRET_KEY=key-from-the-file\n"
+        "ALLOWED_HOSTS=from-the-file.example\n"
+    )
+    # As make serve runs: DEBUG off in the environment, the secret key from the file.
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY, s.ALLOWED_HOSTS)",
+        ENV_FILE=str(env_file),
+        DEBUG="false",
+        DATABASE_URL=UNUSED_DATABASE_URL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "False key-from-the-file ['from-the-file.example']"
+    )
+
+
+def test_make_writes_a_local_env_once_and_manage_py_then_works_directly(tmp_path):
+    """In a copy of the checkout, so the real one's .env is neither read nor written."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(
+        CHECKOUT,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".pgdata*", ".env", "*cache*", "staticfiles", "backups", "*.egg-info"
+        ),
+    )
+    show_settings = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"
+    # A DATABASE_URL from the environment, so no embedded server starts in the copy: the
+    # embedded choice is tested above. DEBUG and SECRET_KEY are left to the .env.
+    before = run_manage(
+        "shell", "-c", show_settings, cwd=checkout, ENV_FILE=None, DATABASE_URL=UNUSED_DATABASE_URL
+    )
+    assert before.returncode != 0
+    assert "SECRET_KEY is not set" in before.stderr
+
+    def make_env():
+        subprocess.run(
+            ["make", "--no-print-directory", ".env", f"VENV={Path(sys.executable).parent.parent}"],
+            cwd=checkout,
+            env=clean_env(),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    make_env()
+    written = (checkout / ".env").read_text()
+    make_env()
+    assert (checkout / ".env").read_text() == written, "make must not write .env again"
+    assert stat.S_IMODE((checkout / ".env").stat().st_mode) == 0o600
+    settings_lines = [line for line in written.splitlines() if not line.startswith("#")]
+    assert settings_lines[:2] == ["DEBUG=true", "EMBEDDED_DATABASE=true"]
+    secret_key = settings_lines[2].removeprefix("SECRET_KEY=")
+    assert len(secret_key) >= 50
+
+    after = run_manage(
+        "shell", "-c", show_settings, cwd=checkout, ENV_FILE=None, DATABASE_URL=UNUSED_DATABASE_URL
+    )
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.strip().splitlines()[-1] == f"True {secret_key}"
 
 
 @pytest.mark.django_db
