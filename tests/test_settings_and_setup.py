@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 # What the tests below decide for themselves, never taken from the running suite.
@@ -256,17 +257,37 @@ def test_make_writes_a_local_env_once_and_manage_py_then_works_directly(tmp_path
 
 
 @pytest.mark.django_db
-def test_demo_admin_gets_a_fresh_generated_password_each_time(capsys):
+def test_demo_admin_password_is_made_once_and_left_alone_afterwards(client, capsys):
     call_command("ensure_demo_admin")
     first = capsys.readouterr().out
-    call_command("ensure_demo_admin")
-    second = capsys.readouterr().out
-
-    def password(output: str) -> str:
-        return output.split("password:")[1].split()[0]
-
-    assert password(first) != password(second)
+    password = first.split("password:")[1].split()[0]
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
-    assert admin.check_password(password(second))
+    login = client.post(
+        reverse("admin:login"), {"username": "admin", "password": password, "next": "/admin/"}
+    )
+    assert login.status_code == 302 and login["Location"] == "/admin/"
+
+    call_command("ensure_demo_admin")
+    second = capsys.readouterr().out
+    assert get_user_model().objects.get(username="admin").password == admin.password
+    assert ".venv/bin/python manage.py changepassword admin" in second
+    assert "password:" not in second and password not in second
     assert get_user_model().objects.filter(username="admin").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_admin_keeps_a_password_staff_chose(capsys):
+    call_command("ensure_demo_admin")
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("a password staff chose")
+    admin.save()
+    call_command("ensure_demo_admin")
+    assert get_user_model().objects.get(username="admin").check_password("a password staff chose")
+
+
+@pytest.mark.django_db
+def test_demo_admin_dry_run_makes_nothing(capsys):
+    call_command("ensure_demo_admin", dry_run=True)
+    assert "would make the admin login" in capsys.readouterr().out
+    assert not get_user_model().objects.filter(username="admin").exists()
