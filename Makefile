@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Local commands run in development mode unless the caller says otherwise.
+# Local commands run in development mode and may use the embedded database (DATABASE_URL,
+# when set, wins) unless the caller says otherwise.
 export DEBUG ?= true
+export EMBEDDED_DATABASE ?= true
 
 .PHONY: install run serve test lint format browser migrate demo-data backup restore loadtest bench
 
@@ -18,7 +20,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# This checkout's own settings, so manage.py also works when run directly: written once and
+# never overwritten (the settings read it; real environment variables win over it).
+.env: | $(BIN)/python
+	@key=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") && umask 077 && \
+	printf '%s\n' "# This checkout's development settings, written once by make; not for production." \
+		DEBUG=true EMBEDDED_DATABASE=true "SECRET_KEY=$$key" > $@.tmp && mv $@.tmp $@
+	@echo "Wrote .env: development settings for manage.py in this checkout."
+
+install: $(VENV)/.installed .env
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
@@ -31,14 +41,13 @@ run: demo-data
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production mode on this machine: gunicorn, whitenoise, DEBUG off, the same database as
-# `make run`. A local secret key is generated once into .secret_key (ignored by git) unless
-# SECRET_KEY is set. Plain HTTP on loopback, so cookies are not marked HTTPS-only here.
+# `make run`. The secret key is the one in .env unless SECRET_KEY is set. Plain HTTP on
+# loopback, so cookies are not marked HTTPS-only here.
 WORKERS ?= 3
-PROD_ENV = DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+PROD_ENV = DEBUG=false \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" SECURE_COOKIES="$${SECURE_COOKIES:-false}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}"
 serve: demo-data
-	@test -n "$$SECRET_KEY" || test -s .secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(PROD_ENV) $(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
 	$(PROD_ENV) $(BIN)/gunicorn mmip.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,12 @@ def env_int(name: str, default: int) -> int:
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
+
+# A checkout's own settings for running manage.py directly: `make` writes `.env` once
+# (DEBUG, EMBEDDED_DATABASE and a generated SECRET_KEY). Real environment variables always
+# win over it, and a server without the file is configured by its environment alone.
+# ENV_FILE names another file, so tests need not touch the checkout's.
+load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -118,12 +125,21 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL the embedded server is used only in development or when asked for by
+# name: a production server that forgot DATABASE_URL must stop, not serve an empty database.
+_use_embedded_database = env_bool("EMBEDDED_DATABASE", DEBUG)
 if os.environ.get("DATABASE_URL"):
     _database_url = os.environ["DATABASE_URL"]
-else:
+elif _use_embedded_database:
     from mmip.embedded_db import database_url
 
     _database_url = database_url()
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Set DATABASE_URL to the PostgreSQL database in production, "
+        "or set EMBEDDED_DATABASE=true to use the embedded server in .pgdata/ on this machine "
+        "(the Makefile does this for local commands)."
+    )
 
 DATABASES = {
     "default": dj_database_url.parse(

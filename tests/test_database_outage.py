@@ -55,6 +55,7 @@ def embedded_server():
     env = {
         **os.environ,
         "EMBEDDED_PGDATA": data_dir,
+        "EMBEDDED_DATABASE": "true",
         "DEBUG": "false",
         "SECRET_KEY": "outage-test-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
