@@ -9,7 +9,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export EMBEDDED_DATABASE ?= true
 
-.PHONY: install run serve test lint format browser migrate demo-data backup restore loadtest bench
+.PHONY: install run serve test test-fast lint format browser migrate demo-data backup restore loadtest bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -82,8 +82,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "apt-get is not available: browser and HTML checks will be skipped."; fi
 
+# Locally the test database is kept between runs (--reuse-db; migrations still apply); CI
+# makes it afresh.
+REUSE_DB := $(if $(CI),,--reuse-db)
 test: install browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(REUSE_DB) $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (subprocesses, servers of their own, the browser).
+test-fast: install
+	$(BIN)/python -m pytest $(REUSE_DB) -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,6 +8,13 @@ from mmip.pagecache import forget_recent_pages
 from tests.browser import launch_chromium, require_chromium
 
 
+def pytest_collection_modifyitems(items):
+    # A browser test starts chromium and serves pages to it: slow by nature.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
