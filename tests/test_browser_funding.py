@@ -1,6 +1,6 @@
 """The funding explorer, a programme page and the funders and recipients tables in a real
-browser: they load cleanly, pass axe for WCAG 2.2 AA at desktop size and on a 375 px phone,
-and the explorer filters, sorts and downloads with JavaScript switched off."""
+browser: the explorer filters, sorts, pages and downloads with JavaScript switched off.
+Accessibility of every page: test_accessibility.py."""
 
 import datetime
 from pathlib import Path
@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.utils import timezone
 
-from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, open_page
+from tests.browser import DESKTOP, PHONE, open_page
 from tests.factories import AwardFactory
 from tests.test_funding_explorer import build_record
 
@@ -27,46 +27,6 @@ def record(transactional_db):
 
 def url(live_server, path: str, params: dict | None = None) -> str:
     return live_server.url + path + ("?" + urlencode(params, doseq=True) if params else "")
-
-
-PAGES = {
-    "explorer": ("/funding/", None),
-    "explorer-filtered": (
-        "/funding/",
-        {
-            "funder": "fund-a",
-            "sort": "-amount",
-            "per_page": "10",
-            "status": ["closed", "withdrawn"],
-        },
-    ),
-    "explorer-nonsense": (
-        "/funding/",
-        {
-            "amount_min": "abc",
-            "year_from": "2022",
-            "year_to": "2019",
-            "page": "x",
-            "funder": "nope",
-        },
-    ),
-    "explorer-several-funders": ("/funding/", {"funder": ["fund-a", "fund-b"]}),
-    "explorer-empty": ("/funding/", {"q": "unicorn"}),
-    "explorer-page-2": ("/funding/", {"per_page": "10", "page": "2"}),
-    "programmes": ("/funding/programmes/", None),
-    "programme": ("/funding/programmes/prog-1/", None),
-    "funders": ("/funding/funders/", None),
-    "recipients": ("/funding/recipients/", None),
-    "award": ("/funding/360G-MMIP-T-01/", None),
-}
-
-
-@pytest.mark.parametrize("which", list(PAGES))
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
-    browser, live_server, record, which, viewport
-):
-    assert_clean_and_accessible(browser, url(live_server, *PAGES[which]), viewport)
 
 
 def listed_identifiers(page) -> list[str]:

@@ -1,6 +1,6 @@
 """The timeline, outputs, skills, programme and indicator pages in a real browser, with the
-demo record loaded: they load cleanly, pass axe for WCAG 2.2 AA, fit a 375 px phone, and
-filter and show their content with JavaScript switched off."""
+demo record loaded: they filter and show their content with JavaScript switched off.
+Accessibility of every page: test_accessibility.py."""
 
 import datetime
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from skills.models import ApprenticeshipProgramme
-from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, open_page
+from tests.browser import DESKTOP, PHONE, open_page
 from tests.factories import (
     CohortEmployerFactory,
     CohortFactory,
@@ -64,14 +64,6 @@ def record(transactional_db):
         kind="e-learning",
         url="https://example.org/gmp",
     )
-
-
-@pytest.mark.parametrize("which", list(PAGES))
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
-    browser, live_server, record, which, viewport
-):
-    assert_clean_and_accessible(browser, live_server.url + PAGES[which], viewport)
 
 
 @pytest.mark.parametrize(

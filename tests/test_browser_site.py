@@ -1,6 +1,6 @@
 """The site-wide pages in a real browser: the directory of organisations, one organisation,
-search results and about the data load cleanly, pass axe for WCAG 2.2 AA, fit a 375 px
-phone and work with JavaScript switched off."""
+search results and about the data work with JavaScript switched off. Accessibility of every
+page: test_accessibility.py."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, open_page
+from tests.browser import DESKTOP, PHONE, open_page
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
@@ -90,24 +90,6 @@ def page_urls(live_server, record):
         "search-none": live_server.url + reverse("search") + "?q=aprenticeship",
         "about-data": live_server.url + reverse("about-data"),
     }
-
-
-@pytest.mark.parametrize(
-    "which",
-    [
-        "organisations",
-        "organisations-filtered",
-        "organisation",
-        "search",
-        "search-none",
-        "about-data",
-    ],
-)
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
-    browser, live_server, record, which, viewport
-):
-    assert_clean_and_accessible(browser, page_urls(live_server, record)[which], viewport)
 
 
 @pytest.mark.parametrize(

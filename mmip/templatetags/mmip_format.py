@@ -1,9 +1,9 @@
-"""Filters every template uses to write money, dates at their precision and figures."""
+"""Filters every template uses to write money and figures. Dates are printed by the
+{% dated %} tag (mmip_widgets), the one way a page prints a date."""
 
 from django import template
 
 from mmip import formatting
-from mmip.dates import format_date
 
 register = template.Library()
 
@@ -18,12 +18,6 @@ def gbp(amount):
 def gbp_short(amount):
     """{{ total|gbp_short }} -> £6.7 million"""
     return formatting.money(amount, short=True)
-
-
-@register.simple_tag
-def fuzzy_date(value, precision):
-    """{% fuzzy_date milestone.date milestone.date_precision %} -> July 2021"""
-    return format_date(value, precision)
 
 
 @register.simple_tag

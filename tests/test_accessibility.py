@@ -1,0 +1,105 @@
+"""Every kind of public page in a real browser, with the demo record loaded: it loads
+without console errors, axe finds no WCAG 2.2 AA violation, and nothing is wider than the
+screen, at desktop size and on a 375 px phone. Pages in the states that add markup (a
+filter with a bad part, an empty result, a second page) are checked too. What each page
+does without JavaScript is tested in its feature's browser module."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from funding.models import Award
+from skills.models import ApprenticeshipProgramme
+from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible
+from tests.factories import (
+    AwardFactory,
+    CohortEmployerFactory,
+    CohortFactory,
+    LearningResourceFactory,
+    OrganisationFactory,
+)
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
+
+PAGES = {
+    "home": "/",
+    "workstreams": "/workstreams/",
+    "workstream": "/workstreams/skills/",
+    "organisations": "/organisations/",
+    "organisations-filtered": "/organisations/?kind=catapult-rto&role=not-a-role",
+    "organisation": "/organisations/cell-and-gene-therapy-catapult/",
+    "explorer": "/funding/",
+    "explorer-filtered": "/funding/?funder=innovate-uk&sort=-amount&per_page=10&status=closed&status=withdrawn",
+    "explorer-nonsense": "/funding/?amount_min=abc&year_from=2022&year_to=2019&page=x&funder=nope",
+    "explorer-several-funders": "/funding/?funder=innovate-uk&funder=beis",
+    "explorer-empty": "/funding/?q=unicorn",
+    "explorer-page-2": "/funding/?per_page=10&page=2",
+    "award": "/funding/360G-MMIP-2018-ATMA/",
+    "funding-programmes": "/funding/programmes/",
+    "funding-programme": "/funding/programmes/medicines-manufacturing-challenge/",
+    "funders": "/funding/funders/",
+    "recipients": "/funding/recipients/",
+    "skills": "/skills/",
+    "apprenticeship-programme": "/skills/programmes/advanced-therapy-manufacturing-apprenticeships/",
+    "indicator": "/indicators/apprentices-benefiting-from-advanced-therapies-apprenticeships/",
+    "money-indicator": "/indicators/investment-in-the-medicines-manufacturing-challenge/",
+    "timeline": "/timeline/",
+    "timeline-filtered": "/timeline/?workstream=skills&year=letters",
+    "outputs": "/outputs/",
+    "outputs-filtered": "/outputs/?publisher=ktn&kind=no-such-kind",
+    "search": "/search/?q=apprenticeships",
+    "search-none": "/search/?q=aprenticeship",
+    "about-data": "/about/data/",
+}
+
+
+@pytest.fixture
+def record(transactional_db):
+    """The demo record, plus what it does not have yet (a cohort with employers, a learning
+    resource, and enough awards over enough years for the dense year chart and a second
+    page of ten), so the widest tables are checked too."""
+    call_command("loaddata", *[str(path) for path in FIXTURES], verbosity=0)
+    programme = ApprenticeshipProgramme.objects.get(
+        slug="advanced-therapy-manufacturing-apprenticeships"
+    )
+    cohort = CohortFactory(
+        programme=programme,
+        name="2019 intake",
+        start_date=datetime.date(2019, 9, 1),
+        start_precision="month",
+        apprentices_started=24,
+        apprentices_completed=18,
+        apprentices_withdrawn=2,
+        level=4,
+        standard="Technician scientist (bioprocessing and advanced therapies)",
+        training_provider=OrganisationFactory(name="Example Training Provider Limited"),
+    )
+    CohortEmployerFactory(
+        cohort=cohort,
+        organisation=OrganisationFactory(name="Example Biologics Manufacturing Limited"),
+        apprentices=9,
+    )
+    LearningResourceFactory(
+        title="Good manufacturing practice for advanced therapies",
+        kind="e-learning",
+        url="https://example.org/gmp",
+    )
+    innovate_uk = Award.objects.get(identifier="360G-MMIP-2018-ATMA").funder
+    for year in range(2005, 2018):
+        AwardFactory(
+            title=f"Early award of {year}",
+            funder=innovate_uk,
+            award_date=datetime.date(year, 1, 1),
+        )
+
+
+@pytest.mark.parametrize("which", list(PAGES))
+def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
+    browser, live_server, record, which
+):
+    for viewport in (DESKTOP, PHONE):
+        assert_clean_and_accessible(browser, live_server.url + PAGES[which], viewport)
