@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.views.defaults import server_error
 
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
@@ -589,26 +588,3 @@ def test_award_page_query_count_does_not_grow(client):
     # workstreams, 3 its milestones with their workstreams, 4 its outputs, 5 the earlier
     # awards of its chain, 6 the later ones (each one recursive query with its parties).
     assert count_queries(client, award.get_absolute_url()) == with_three == 6
-
-
-# ---------- Error pages ----------
-
-
-def test_an_unknown_address_gets_the_sites_404_page(client):
-    response = client.get("/no-such-page/")
-
-    assert response.status_code == 404
-    content = response.content.decode()
-    assert "Page not found" in content
-    assert "css/site.css" in content
-    assert 'id="main"' in content
-
-
-def test_the_500_page_needs_neither_context_nor_database(rf, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = server_error(rf.get("/"))
-
-    assert response.status_code == 500
-    content = response.content.decode()
-    assert "Sorry, there is a problem with the service" in content
-    assert "css/site.css" in content

@@ -269,6 +269,7 @@ def test_the_404_page_is_in_the_sites_style_and_offers_search(client):
     content = response.content.decode()
     assert "Page not found" in content
     assert "css/site.css" in content
+    assert 'id="main"' in content
     assert f'action="{reverse("search")}"' in content
     assert f'href="{reverse("organisation-list")}"' in content
 
