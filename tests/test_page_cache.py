@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from funding.models import Award
 from mmip.pagecache import forget_recent_pages
 from mmip.pagecache.middleware import page_key, read_stored
+from mmip.pagecache.sequence import WRITERS_LOCK
 from tests import factories as f
 from workstreams.models import Workstream
 
@@ -279,3 +280,15 @@ def test_the_database_cache_keeps_pages_in_the_format_the_page_cache_reads_direc
     caches["default"].set(page_key("/pinned/"), entry, 60)
 
     assert read_stored(page_key("/pinned/"))[1] == entry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_under_way_in_another_database_on_the_server_does_not_stop_storing(client):
+    f.WorkstreamFactory(name="Skills", slug="skills")
+    # Another database on the same server (another deployment, or a second checkout's tests)
+    # takes the same advisory lock number while it writes; that is not a write to this record.
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+    with psycopg.connect(**params) as elsewhere:
+        elsewhere.execute("SELECT pg_advisory_xact_lock_shared(%s)", [WRITERS_LOCK])
+        assert client.get("/workstreams/skills/").headers["X-Cache"] == "miss"
+        assert client.get("/workstreams/skills/").headers["X-Cache"] == "hit"

@@ -71,10 +71,12 @@ def invalidate_all(using: str = "default") -> None:
 
 def _settled() -> bool:
     """No other transaction is part way through a write to the record. (This connection's
-    own writes are visible to it, so they do not count.)"""
+    own writes are visible to it, so they do not count, and neither do writes to other
+    databases on the same server, which hold the same advisory lock number there.)"""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
             "AND classid = 0 AND objid = %s AND objsubid = 1 AND pid <> pg_backend_pid())",
             [WRITERS_LOCK],
         )
