@@ -49,6 +49,11 @@ def machine_description() -> str:
     )
 
 
+def counted(number: int, thing: str, things: str = "") -> str:
+    """'1 award', '3 awards', '2 queries' (things for a plural that is not thing + s)."""
+    return f"{number:,} {thing if number == 1 else things or thing + 's'}"
+
+
 def write_section(name: str, body: str) -> Path:
     """Replace (or append) the section between the markers named `name`."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
