@@ -1,13 +1,16 @@
 """The benchmark's own databases on the configured server, made once and reused.
 
-``<configured name>_bench`` (or BENCH_DATABASE_URL) holds a large synthetic record and
-``…_small`` a small one. The configured database is never written: a benchmark database
-that would be the configured one is refused.
+``<configured name>_bench`` (or BENCH_DATABASE_URL) holds a large synthetic record,
+``…_small`` a small one, and ``…_demo`` the demo record of fixtures/*.json. The configured
+database is never written: a benchmark database that would be the configured one is
+refused.
 """
 
+import hashlib
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 import dj_database_url
 import psycopg
@@ -19,8 +22,12 @@ from psycopg import sql
 
 from funding.models import Award
 from mmip.bench.synthetic_shape import AWARD_PREFIX
+from mmip.models import Organisation
 
 SEED = 1
+# Kept as the demo database's comment: which fixtures it holds, so that it is reloaded only
+# when they change.
+DEMO_MARK = "mmip benchmark demo record, fixtures "
 
 
 def _address(database: dict) -> tuple:
@@ -109,3 +116,40 @@ def prepare_synthetic(database: dict, awards: int, *, say: Callable[[str], None]
         else:
             say(f"Filling “{database['NAME']}” with {awards:,} synthetic awards.")
             call_command("generate_synthetic", awards=awards, seed=SEED, verbosity=verbosity)
+
+
+def demo_fixtures() -> list[Path]:
+    return sorted((Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+
+
+def prepare_demo(database: dict, *, say: Callable[[str], None]):
+    """Creates, migrates and loads the demo record into the database, unless it holds these
+    very fixtures already. It empties only a database it loaded itself, or an empty one."""
+    fixtures = demo_fixtures()
+    digest = hashlib.sha256()
+    for fixture in fixtures:
+        digest.update(fixture.name.encode() + b"\0" + fixture.read_bytes())
+    mark = DEMO_MARK + digest.hexdigest()[:16]
+    with migrated(database):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname = current_database()"
+            )
+            found = cursor.fetchone()[0] or ""
+        if found == mark:
+            say(f"Reusing the demo record in “{database['NAME']}”.")
+            return
+        if not found.startswith(DEMO_MARK) and Organisation.objects.exists():
+            raise CommandError(
+                f"“{database['NAME']}” holds records the benchmark did not load, so it will not "
+                "empty it for the demo record: drop it, or choose another --database-name."
+            )
+        say(f"Loading the demo record into “{database['NAME']}”.")
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("loaddata", *fixtures, verbosity=0)
+        comment = sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+            sql.Identifier(database["NAME"]), sql.Literal(mark)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(comment.as_string(cursor.connection))

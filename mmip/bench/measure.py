@@ -22,10 +22,13 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 
 def measuring():
-    """Settings while measuring: the page cache off, so that every request renders its page;
-    DEBUG off, as in production; and the test client's host allowed."""
+    """Settings while measuring: the page cache off, both the shared store and each
+    process's recent pages, so that every request renders its page; DEBUG off, as in
+    production, so that no debug machinery (query logging, template debugging) runs; and
+    the test client's host allowed."""
     return override_settings(
         PUBLIC_PAGE_CACHE_SECONDS=0,
+        RECENT_PAGES_BYTES=0,
         DEBUG=False,
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
     )

@@ -1,8 +1,10 @@
-"""manage.py bench (`make bench`): the funding explorer and its downloads at 100,000 awards.
+"""manage.py bench (`make bench`): the funding explorer and its downloads at 100,000 awards,
+and the main pages on the demo record.
 
 It never touches the configured database: it works in databases of its own on the same
-server (mmip/bench/databases.py), made on the first run and reused after. The figures go
-into the "bench" section of docs/benchmarks.md (mmip/bench/explorer.py).
+server (mmip/bench/databases.py), made on the first run and reused after. The explorer's
+figures go into the "bench" section of docs/benchmarks.md (mmip/bench/explorer.py), the main
+pages' into the "bench-pages" section (mmip/bench/demo_pages.py).
 """
 
 import json
@@ -10,7 +12,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from mmip.bench import explorer
-from mmip.bench.databases import bench_database, switched_to
+from mmip.bench.databases import bench_database, beside, switched_to
+from mmip.bench.demo_pages import markdown, measure_demo_pages
 from mmip.bench.explorer_report import Report
 from mmip.bench.measure import measuring
 from mmip.bench.report import write_section
@@ -20,7 +23,8 @@ class Command(BaseCommand):
     help = (
         "Measure the funding explorer's pages and full downloads at 100,000 synthetic awards in "
         "a separate database (<configured name>_bench or BENCH_DATABASE_URL, created and reused), "
-        "and write the figures to docs/benchmarks.md."
+        "and the main pages on the demo record (in <that name>_demo), and write the figures to "
+        "docs/benchmarks.md."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +54,11 @@ class Command(BaseCommand):
             help="Name of the benchmark database (default <configured name>_bench).",
         )
         parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="Measure only the main pages on the demo record (quick: no synthetic record).",
+        )
+        parser.add_argument(
             "--download",
             choices=sorted(explorer.DOWNLOADS),
             help="Internal: run one download in this process and print its figures.",
@@ -58,7 +67,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
         big = bench_database(options["database_name"])
-        explorer.check_urls()
+        if not options["pages_only"]:
+            explorer.check_urls()
         if options["download"]:
             with switched_to(big), measuring():
                 self.stdout.write(json.dumps(explorer.download_figures(options["download"])))
@@ -66,21 +76,26 @@ class Command(BaseCommand):
         for option in ("awards", "compare_awards", "repeat", "download_runs"):
             if options[option] < 1:
                 raise CommandError(f"--{option.replace('_', '-')} must be at least 1.")
-        measured = explorer.measure_at_scale(
-            big,
-            awards=options["awards"],
-            compare_awards=options["compare_awards"],
-            warmup=options["warmup"],
-            repeat=options["repeat"],
-            download_runs=options["download_runs"],
-            say=self.say,
-            verbosity=self.verbosity,
-        )
-        report = Report(measured)
-        path = write_section("bench", report.markdown())
-        self.stdout.write(self.style.SUCCESS(f"Wrote the benchmark figures to {path}"))
-        for miss in report.misses:
-            self.stdout.write(self.style.WARNING(f"Missed: {miss}"))
+        timing = {"warmup": options["warmup"], "repeat": options["repeat"], "say": self.say}
+
+        if not options["pages_only"]:
+            measured = explorer.measure_at_scale(
+                big,
+                awards=options["awards"],
+                compare_awards=options["compare_awards"],
+                download_runs=options["download_runs"],
+                verbosity=self.verbosity,
+                **timing,
+            )
+            report = Report(measured)
+            path = write_section("bench", report.markdown())
+            self.stdout.write(self.style.SUCCESS(f"Wrote the benchmark figures to {path}"))
+            for miss in report.misses:
+                self.stdout.write(self.style.WARNING(f"Missed: {miss}"))
+
+        pages = measure_demo_pages(beside(big, "demo"), **timing)
+        path = write_section("bench-pages", markdown(pages))
+        self.stdout.write(self.style.SUCCESS(f"Wrote the main pages' figures to {path}"))
 
     def say(self, message: str):
         if self.verbosity >= 1:
