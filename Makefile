@@ -59,10 +59,11 @@ loadtest: demo-data
 	$(BIN)/python manage.py loadtest
 
 # The funding explorer and downloads at 100,000 synthetic awards, in a database of its own
-# (<configured name>_bench, or BENCH_DATABASE_URL), made once and reused; figures go to
-# docs/benchmarks.md.
+# (<configured name>_bench, or BENCH_DATABASE_URL), then the main pages on the demo record (in
+# <that name>_demo), each made once and reused; figures go to docs/benchmarks.md.
+# BENCH_ARGS=--pages-only measures only the main pages.
 bench: install
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # pg_dump / pg_restore of whatever database is configured (embedded, or DATABASE_URL).
 # `make restore` takes FILE=backups/....dump, or the newest backup when FILE is not given.

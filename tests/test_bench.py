@@ -1,4 +1,4 @@
-"""manage.py bench (`make bench`): measures in a database of its own, writes every figure to
+"""manage.py bench (`make bench`): measures in databases of its own, writes every figure to
 its section of docs/benchmarks.md, and never touches the configured database."""
 
 import io
@@ -14,6 +14,9 @@ from django.urls import path
 
 from funding.models import Award
 from mmip.bench import report as benchmarking
+from mmip.bench.demo_pages import best_connected_organisation
+from mmip.models import Organisation
+from tests.factories import AwardFactory, OrganisationFactory, PartnershipFactory
 
 # A site without the funding explorer, for the test of what happens before it exists.
 urlpatterns = [path("", lambda request: None, name="home")]
@@ -29,11 +32,12 @@ def drop_database(name: str):
 @pytest.fixture
 def bench_name():
     name = f"{connection.settings_dict['NAME']}_benchtest"
-    for leftover in (name, f"{name}_small"):
+    made = (name, f"{name}_small", f"{name}_demo")
+    for leftover in made:
         drop_database(leftover)
     yield name
-    for made in (name, f"{name}_small"):
-        drop_database(made)
+    for database in made:
+        drop_database(database)
 
 
 @pytest.fixture
@@ -49,7 +53,22 @@ def bench(**options) -> str:
     return out.getvalue()
 
 
+def section(path, name: str) -> str:
+    text = path.read_text()
+    return text[text.index(f"<!-- {name}:start -->") : text.index(f"<!-- {name}:end -->")]
+
+
 NUMBER = r"[\d,.]+"
+MAIN_PAGES = (
+    "Home page (`/`)",
+    "Workstream page (`/workstreams/",
+    "Funding explorer (`/funding/`)",
+    "Organisation page (`/organisations/",
+    "Organisations (`/organisations/`)",
+    "Skills (`/skills/`)",
+    "Timeline (`/timeline/`)",
+    "Search (`/search/?q=skills`)",
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,34 +79,33 @@ def test_measures_every_figure_in_a_database_of_its_own_and_reuses_it(bench_name
     output = bench(database_name=bench_name, **small)
 
     assert "Filling" in output and "Wrote the benchmark figures" in output
-    text = benchmarks_file.read_text()
-    section = text[text.index("<!-- bench:start -->") : text.index("<!-- bench:end -->")]
-    assert "Run on " in section and "cores" in section
-    assert f"200 synthetic awards (`generate_synthetic --seed 1`) in `{bench_name}`" in section
-    assert "`PUBLIC_PAGE_CACHE_SECONDS = 0`" in section
+    written = section(benchmarks_file, "bench")
+    assert "Run on " in written and "cores" in written
+    assert f"200 synthetic awards (`generate_synthetic --seed 1`) in `{bench_name}`" in written
+    assert "`PUBLIC_PAGE_CACHE_SECONDS = 0`" in written
     for page in ("Explorer, first page", "Explorer, filtered", "Award page"):
         # median, p95, target, met
         assert re.search(
             rf"\| {page}[^|]*\| {NUMBER} \| {NUMBER} \| under 100 ms \| (yes|\*\*no\*\*) \|",
-            section,
+            written,
         ), page
         # queries at 50 and at 200 awards, the same afresh, and whether they are the same
         assert re.search(
-            rf"\| {page}[^|]*\| \d+ \| \d+ \| \d+ \| \d+ \| (yes|\*\*no\*\*) \|", section
+            rf"\| {page}[^|]*\| \d+ \| \d+ \| \d+ \| \d+ \| (yes|\*\*no\*\*) \|", written
         ), page
     # Counted in the same state at both sizes, the query counts match.
-    assert "queries (" not in section
+    assert "queries (" not in written
     for page in ("Explorer, first page", "Explorer, filtered"):
         # the explorer again with its figures added up afresh: median, p95
-        assert re.search(rf"\| {page}[^|`]*\| {NUMBER} \| {NUMBER} \|\n", section), page
-    assert "figures added up afresh" in section
+        assert re.search(rf"\| {page}[^|`]*\| {NUMBER} \| {NUMBER} \|\n", written), page
+    assert "figures added up afresh" in written
     for download in ("CSV (`/funding/awards.csv`)", "360Giving (`/funding/360giving.json`)"):
         # size, rows (every award), queries, time, peak memory, memory before
         assert re.search(
             rf"\| {re.escape(download)} \| {NUMBER} \| 200 \| \d+ \| {NUMBER} \| \d+ \| \d+ \|",
-            section,
+            written,
         ), download
-    assert "**All targets met.**" in section or "**Missed:**" in section
+    assert "**All targets met.**" in written or "**Missed:**" in written
     # The configured database was left alone, and is still the one in use.
     assert connection.settings_dict["NAME"] == configured
     assert not Award.objects.exists()
@@ -96,6 +114,8 @@ def test_measures_every_figure_in_a_database_of_its_own_and_reuses_it(bench_name
 
     assert f"Reusing 200 synthetic awards in “{bench_name}”" in again
     assert "Filling" not in again
+    # A full run times the main pages on the demo record too.
+    assert "Main pages on the demo record" in section(benchmarks_file, "bench-pages")
 
 
 def test_refuses_to_run_in_the_configured_database(monkeypatch, benchmarks_file):
@@ -117,3 +137,46 @@ def test_says_which_page_is_missing_before_the_explorer_exists(bench_name, bench
     with pytest.raises(CommandError, match="There is no URL named “funding-explorer” yet"):
         bench(database_name=bench_name)
     assert not benchmarks_file.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_only_times_every_main_page_on_the_demo_record(bench_name, benchmarks_file):
+    output = bench(database_name=bench_name, pages_only=True, repeat=2, warmup=1)
+
+    assert f"Loading the demo record into “{bench_name}_demo”" in output
+    assert "synthetic" not in output
+    written = section(benchmarks_file, "bench-pages")
+    assert re.search(r"Run on \d{1,2} \w+ \d{4} \d\d:\d\d, \d+ cores", written)
+    assert re.search(r", commit [0-9a-f]{7,}\.", written)
+    assert "`PUBLIC_PAGE_CACHE_SECONDS = 0` and `RECENT_PAGES_BYTES = 0`" in written
+    assert "DEBUG off; 1 warm-up request, then 2 timed requests of each page" in written
+    for page in MAIN_PAGES:
+        # median, p95, queries
+        assert re.search(
+            rf"\| {re.escape(page)}[^|]*\| {NUMBER} \| {NUMBER} \| \d+ \|\n", written
+        ), page
+    assert "<!-- bench:start -->" not in benchmarks_file.read_text()
+    # The configured database was left alone.
+    assert not Organisation.objects.exists()
+
+    again = bench(database_name=bench_name, pages_only=True, repeat=1, warmup=0)
+
+    assert f"Reusing the demo record in “{bench_name}_demo”" in again
+    assert "Loading" not in again
+
+
+@pytest.mark.django_db
+def test_the_organisation_page_measured_is_that_of_the_organisation_playing_most_parts():
+    funder = OrganisationFactory(slug="funder")
+    AwardFactory.create_batch(3, funder=funder)
+    busy = OrganisationFactory(slug="busy")
+    AwardFactory(funder=funder, recipient=busy)
+    PartnershipFactory(organisation=busy)
+    # Plays more parts still, but its page is not public.
+    hidden = OrganisationFactory(slug="hidden", is_published=False)
+    AwardFactory(funder=hidden)
+    AwardFactory(recipient=hidden)
+    AwardFactory(routed_through=hidden)
+    PartnershipFactory(organisation=hidden)
+
+    assert best_connected_organisation() == busy

@@ -1,5 +1,6 @@
-"""Shared by `make bench` and `make loadtest`: each owns one section of docs/benchmarks.md
-and rewrites only that section, so either can run without losing the other's figures."""
+"""Shared by `make bench` and `make loadtest`: each section of docs/benchmarks.md belongs to
+one measurement and is rewritten alone, so any of them can run without losing the others'
+figures."""
 
 import os
 import platform
@@ -14,9 +15,9 @@ BENCHMARKS = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
 
 Measured on this project's own machines by `make bench` (the funding explorer and downloads
-at scale) and `make loadtest` (the production server under concurrent load). Each command
-rewrites only its own section below. Figures vary between machines: compare runs on the
-same machine.
+at scale, and the main pages on the demo record) and `make loadtest` (the production server
+under concurrent load). Each rewrites only its own sections below. Figures vary between
+machines: compare runs on the same machine.
 """
 
 
@@ -47,6 +48,11 @@ def machine_description() -> str:
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
         + (f", commit {commit}" if commit else "")
     )
+
+
+def counted(number: int, thing: str, things: str = "") -> str:
+    """'1 award', '3 awards', '2 queries' (things for a plural that is not thing + s)."""
+    return f"{number:,} {thing if number == 1 else things or thing + 's'}"
 
 
 def write_section(name: str, body: str) -> Path:
