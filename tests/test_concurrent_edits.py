@@ -5,14 +5,18 @@ made again. The same for an import confirmed after somebody edited a record it c
 import re
 
 import pytest
+import tablib
 from django.contrib.auth.models import Group, User
 from django.core import signing
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from funding.models import Award
+from funding.resources import AWARD_COLUMNS, AwardResource
 from mmip.admin_base import RECORD_VERSION
+from mmip.models import Organisation
+from mmip.resources import ORGANISATION_COLUMNS
 from skills.models import Cohort, CohortEmployer
 from tests import factories
 from tests.test_admin import (
@@ -23,6 +27,7 @@ from tests.test_admin import (
     form_errors,
     make_row,
 )
+from tests.test_import_export import award_row, confirm, csv_bytes, preview, url
 from workstreams.models import Partnership, Workstream
 
 pytestmark = pytest.mark.django_db
@@ -379,3 +384,175 @@ def test_a_workstream_cannot_be_saved_over_after_it_was_deleted(first, second):
 
     assert response.status_code == 302  # the admin's own "no longer exists" redirect
     assert not Workstream.objects.filter(pk=workstream.pk).exists()
+
+
+# The import: a preview, then a confirm that applies the file only if nothing it names
+# changed in between.
+
+
+@pytest.fixture
+def awards_on_file():
+    """The parties award_row() names, and two awards a file then updates."""
+    funder = factories.OrganisationFactory(slug="innovate-uk", name="Innovate UK")
+    factories.OrganisationFactory(slug="cpi", name="CPI")
+    factories.FundingProgrammeFactory(slug="mmic", funder=funder)
+    for slug in ("skills", "digital"):
+        factories.WorkstreamFactory(slug=slug)
+    return [
+        factories.AwardFactory(identifier=identifier, title="As stored")
+        for identifier in ("360G-MMIP-IMPORT-1", "360G-MMIP-IMPORT-2")
+    ]
+
+
+def award_file(*rows) -> bytes:
+    return csv_bytes(list(rows), AWARD_COLUMNS)
+
+
+def import_message(client, response, model=Award) -> str:
+    """The message shown on the import page a refused confirm step leads back to."""
+    assert response.status_code == 302
+    assert response["Location"] == url(model, "import")
+    return " ".join(
+        str(message) for message in client.get(response["Location"]).context["messages"]
+    )
+
+
+def test_an_import_confirmed_after_an_edit_changes_nothing_and_names_the_record(
+    editor_client, second, awards_on_file
+):
+    edited, other = awards_on_file
+    rows = (
+        award_row(identifier=edited.identifier, title="From the file"),
+        award_row(identifier=other.identifier, title="Also from the file"),
+    )
+    previewed = preview(editor_client, Award, award_file(*rows), "awards.csv")
+    save(second, edited, opened(second, edited), description="Edited meanwhile")
+    entries = Award.history.count()
+
+    response = confirm(editor_client, Award, previewed)
+
+    assert import_message(editor_client, response) == (
+        "Nothing was imported. Since the preview, somebody else changed 1 award this file "
+        "names: 360G-MMIP-IMPORT-1. Upload the file again to preview it against the record "
+        "as it now stands."
+    )
+    edited.refresh_from_db()
+    other.refresh_from_db()
+    assert (edited.title, edited.description) == ("As stored", "Edited meanwhile")
+    assert other.title == "As stored"
+    assert Award.history.count() == entries
+
+
+def test_the_file_previewed_again_after_a_refusal_imports(editor_client, second, awards_on_file):
+    edited, _ = awards_on_file
+    content = award_file(award_row(identifier=edited.identifier, title="From the file"))
+    previewed = preview(editor_client, Award, content, "awards.csv")
+    save(second, edited, opened(second, edited), description="Edited meanwhile")
+    confirm(editor_client, Award, previewed)
+
+    response = confirm(editor_client, Award, preview(editor_client, Award, content, "awards.csv"))
+
+    assert response["Location"] == url(Award, "changelist")
+    edited.refresh_from_db()
+    assert edited.title == "From the file"
+    # Every column comes from the file, so the file's description replaces the edit, as the
+    # second preview showed.
+    assert edited.description == award_row()["description"]
+
+
+def test_an_edit_to_a_record_the_preview_skipped_also_refuses(editor_client, awards_on_file):
+    cpi = Organisation.objects.get(slug="cpi")
+    row = dict.fromkeys(ORGANISATION_COLUMNS, "") | {
+        "slug": "cpi",
+        "name": "CPI",
+        "kind": cpi.kind,
+        "is_published": "yes",
+    }
+    previewed = preview(
+        editor_client, Organisation, csv_bytes([row], ORGANISATION_COLUMNS), "orgs.csv"
+    )
+    assert previewed.context["result"].totals["skip"] == 1
+    Organisation.objects.filter(pk=cpi.pk).update(name="Centre for Process Innovation")
+
+    response = confirm(editor_client, Organisation, previewed)
+
+    message = import_message(editor_client, response, Organisation)
+    assert "somebody else changed 1 organisation this file names: cpi." in message
+    assert Organisation.objects.get(pk=cpi.pk).name == "Centre for Process Innovation"
+
+
+def test_a_record_added_under_a_new_rows_key_meanwhile_refuses(editor_client, awards_on_file):
+    previewed = preview(
+        editor_client, Award, award_file(award_row(identifier="360G-MMIP-NEW")), "awards.csv"
+    )
+    assert previewed.context["result"].totals["new"] == 1
+    factories.AwardFactory(identifier="360G-MMIP-NEW", title="Added by hand")
+
+    response = confirm(editor_client, Award, previewed)
+
+    assert "names: 360G-MMIP-NEW." in import_message(editor_client, response)
+    assert Award.objects.get(identifier="360G-MMIP-NEW").title == "Added by hand"
+
+
+def test_an_import_still_works_beside_edits_to_records_it_does_not_name(
+    editor_client, second, awards_on_file
+):
+    named, elsewhere = awards_on_file
+    previewed = preview(
+        editor_client,
+        Award,
+        award_file(award_row(identifier=named.identifier, title="From the file")),
+        "awards.csv",
+    )
+    save(second, elsewhere, opened(second, elsewhere), title="Edited meanwhile")
+
+    response = confirm(editor_client, Award, previewed)
+
+    assert response["Location"] == url(Award, "changelist")
+    named.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (named.title, elsewhere.title) == ("From the file", "Edited meanwhile")
+
+
+@pytest.mark.parametrize("token", ["", "made up", "other-file"])
+def test_a_confirm_that_does_not_match_its_preview_imports_nothing(
+    editor_client, awards_on_file, token
+):
+    named, _ = awards_on_file
+    previewed = preview(
+        editor_client,
+        Award,
+        award_file(award_row(identifier=named.identifier, title="From the file")),
+        "awards.csv",
+    )
+    form = previewed.context["confirm_form"]
+    if token == "other-file":
+        token = form.signed("another-file.csv", {named.identifier: ""})
+
+    response = editor_client.post(
+        url(Award, "process_import"), {**form.initial, "preview_states": token}
+    )
+
+    assert import_message(editor_client, response) == (
+        "Nothing was imported. This confirmation does not match the preview it came from. "
+        "Upload the file again for a new preview."
+    )
+    named.refresh_from_db()
+    assert named.title == "As stored"
+
+
+def test_the_confirm_steps_check_costs_the_same_queries_for_3_rows_as_for_30(awards_on_file):
+    def checking(count: int) -> int:
+        awards = factories.AwardFactory.create_batch(count)
+        for award in awards:
+            award.workstreams.add(factories.WorkstreamFactory())
+        content = award_file(*(award_row(identifier=award.identifier) for award in awards))
+        dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+        # The awards locked and read, then their links: one query for each of the three
+        # many-to-many fields.
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            states = AwardResource().stored_states(dataset, lock=True)
+        assert len(states) == count
+        return len(queries)
+
+    assert checking(3) == checking(30) == 4
