@@ -331,6 +331,46 @@ class RecordVersionForm:
         return cleaned_data
 
 
+class ListEditForm:
+    """Mixed into the rows a changelist edits in place (list_editable, the workstreams'
+    display order). Each row posts the value it was shown with beside the value typed
+    (show_hidden_initial), so only rows the person changed are saved, not every row on the
+    page as it was when the list was shown; and a row they changed that somebody else
+    changed since is refused with the value now stored, which saving again replaces.
+
+    The changelist validates its rows before it opens its transaction, so this check holds
+    no lock: two saves of the same row in the same instant could still both pass it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self.changed_data:
+            bound, field = self[name], self.fields[name]
+            shown_with = self._widget_data_value(field.hidden_widget(), bound.html_initial_name)
+            stored = self.initial.get(name)  # read from the database with this request
+            if not field.has_changed(stored, shown_with):
+                continue
+            model_field = self._meta.model._meta.get_field(name)
+            now = (
+                str(getattr(self.instance, name))
+                if model_field.is_relation
+                else _shown(model_field, stored, {})
+            )
+            self.add_error(
+                name,
+                f"Somebody else changed this to {now} after the list was shown. Nothing on "
+                "this page has been saved; save again to keep yours.",
+            )
+            self.data = self.data.copy()
+            self.data[bound.html_initial_name] = "" if stored is None else str(stored)
+        return cleaned_data
+
+
 def _key_to(parent: type[models.Model], inline) -> models.ForeignKey:
     return next(
         field
@@ -363,6 +403,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
         request.record_check = check
         return type(form.__name__, (RecordVersionForm, form), {"record_check": check})
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        return type(form.__name__, (ListEditForm, form), {})
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

@@ -556,3 +556,65 @@ def test_the_confirm_steps_check_costs_the_same_queries_for_3_rows_as_for_30(awa
         return len(queries)
 
     assert checking(3) == checking(30) == 4
+
+
+# Rows edited in place on a changelist (the workstreams' display order).
+
+
+def changelist_data(response) -> dict:
+    """What a browser would post back from a changelist's editable rows left as they are:
+    each value beside the value the row was shown with."""
+    formset = response.context["cl"].formset
+    data = {"_save": "Save"}
+    for bound in formset.management_form:
+        data[bound.html_name] = str(bound.value())
+    for form in formset.forms:
+        for bound in form:
+            data[bound.html_name] = str(bound.value())
+            if bound.field.show_hidden_initial:
+                shown_with = form.data.get(bound.html_initial_name) if form.is_bound else None
+                data[bound.html_initial_name] = shown_with or str(bound.value())
+    return data
+
+
+def display_order_key(data: dict, workstream) -> str:
+    row = next(
+        key for key, value in data.items() if key.endswith("-id") and value == str(workstream.pk)
+    )
+    return row.replace("-id", "-display_order")
+
+
+def test_a_list_saved_after_an_edit_leaves_the_rows_it_did_not_change_alone(first, second):
+    edited = factories.WorkstreamFactory(display_order=1)
+    reordered = factories.WorkstreamFactory(display_order=2)
+    listed = changelist_data(second.get(admin_url(Workstream, "changelist")))
+    save(first, edited, opened(first, edited), display_order="5")
+
+    listed[display_order_key(listed, reordered)] = "7"
+    response = second.post(admin_url(Workstream, "changelist"), listed)
+
+    assert response.status_code == 302
+    assert Workstream.objects.get(pk=edited.pk).display_order == 5
+    assert Workstream.objects.get(pk=reordered.pk).display_order == 7
+
+
+def test_a_list_row_changed_by_both_is_refused_then_saved_again(first, second):
+    workstream = factories.WorkstreamFactory(display_order=1)
+    listed = changelist_data(second.get(admin_url(Workstream, "changelist")))
+    save(first, workstream, opened(first, workstream), display_order="5")
+
+    listed[display_order_key(listed, workstream)] = "9"
+    response = second.post(admin_url(Workstream, "changelist"), listed)
+
+    assert response.status_code == 200
+    (form,) = [f for f in response.context["cl"].formset.forms if f.instance.pk == workstream.pk]
+    assert form.errors["display_order"] == [
+        "Somebody else changed this to 5 after the list was shown. Nothing on this page has "
+        "been saved; save again to keep yours."
+    ]
+    assert Workstream.objects.get(pk=workstream.pk).display_order == 5
+    again = changelist_data(response)
+    assert again[display_order_key(again, workstream)] == "9"
+
+    assert second.post(admin_url(Workstream, "changelist"), again).status_code == 302
+    assert Workstream.objects.get(pk=workstream.pk).display_order == 9
