@@ -8,7 +8,9 @@ it is skipped, and nothing is written, not even a history entry.
 An import is all or nothing. It is checked in full first (the preview); a row that breaks
 one of the record's rules is reported in the model's own words with its row number, and
 while any row is wrong nothing is written. Each row is saved on its own (no bulk writes),
-so each change leaves one history entry naming who imported it and from which file.
+so each change leaves one history entry naming who imported it and from which file. The
+confirm step applies the file only if no record it names changed since the preview
+(RecordResource.import_data).
 """
 
 import datetime
@@ -16,10 +18,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from import_export import fields, resources, widgets
-from import_export.results import Result
+from import_export.results import Error, Result
 
 from mmip.models import Organisation
+from mmip.records import digest, stored_values
 from mmip.regions import NationRegion
 from mmip.services import record_baselines, record_history
 
@@ -218,10 +222,22 @@ def parents_first(records: list, parent: str) -> list:
     return ordered
 
 
+class ImportRefused(Exception):
+    """The whole file was refused before any row was read: the reason is for staff."""
+
+
 class ImportResult(Result):
     """django-import-export's result, with every problem in one plain sentence."""
 
     column_names: dict[str, str] = {}
+    # How each record the file names was stored when it was read (RecordResource.stored_states).
+    states: dict[str, str] = {}
+
+    @classmethod
+    def refused(cls, reason: str) -> "ImportResult":
+        result = cls()
+        result.append_base_error(Error(ImportRefused(reason)))
+        return result
 
     def problems(self) -> list[str]:
         """Why the file cannot be imported: each row's problems in the record's own words,
@@ -260,6 +276,77 @@ class RecordResource(resources.ModelResource):
 
     def get_result_class(self):
         return ImportResult
+
+    def stored_states(self, dataset, *, lock: bool = False) -> dict[str, str]:
+        """For each record the file names, by its key, a digest of how it is now stored (its
+        columns and links), or "" where no record has that key. With ``lock`` the records
+        stay locked until the transaction ends. Two queries and one per many-to-many
+        field, however many rows."""
+        (key_name,) = self.get_import_id_fields()  # every file is keyed by one column
+        key = self.fields[key_name]
+        if key.column_name not in dataset.headers:
+            return {}  # the import itself says that the column is missing
+        keys = set()
+        for values in dataset:
+            try:
+                value = key.clean(dict(zip(dataset.headers, values, strict=True)))
+            except (ValueError, ValidationError):
+                continue  # the preview reports the row; it matches no record
+            if value not in (None, ""):
+                keys.add(str(value))
+        records = self._meta.model._base_manager.filter(**{f"{key.attribute}__in": keys})
+        states = dict.fromkeys(keys, "")
+        for stored in stored_values(records, lock=lock).values():
+            states[str(stored[key.attribute])] = digest(stored)
+        return states
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        states_at_preview: dict[str, str] | None = None,
+        **kwargs,
+    ):
+        """The package's import, with the stored state of every record the file names kept
+        in the result (read before any row, so a change made while the preview runs shows
+        up later as a change). Given ``states_at_preview``, the records are locked first,
+        and if any of them changed since the preview (or a record was added or deleted
+        under one of the file's keys) nothing is imported and the result says which."""
+        with transaction.atomic():
+            states = self.stored_states(dataset, lock=states_at_preview is not None)
+            if states_at_preview is not None:
+                changed = sorted(
+                    key
+                    for key in states.keys() | states_at_preview.keys()
+                    if states.get(key) != states_at_preview.get(key)
+                )
+                if changed:
+                    return self.get_result_class().refused(self._changed_since_preview(changed))
+            result = super().import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=raise_errors,
+                use_transactions=use_transactions,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=rollback_on_validation_errors,
+                **kwargs,
+            )
+            result.states = states
+            return result
+
+    def _changed_since_preview(self, keys: list[str]) -> str:
+        opts = self._meta.model._meta
+        noun = opts.verbose_name if len(keys) == 1 else opts.verbose_name_plural
+        listed = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+        return (
+            f"Since the preview, somebody else changed {len(keys)} {noun} this file names: "
+            f"{listed}. Upload the file again to preview it against the record as it now "
+            "stands."
+        )
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(*self.export_select_related).prefetch_related(
