@@ -217,7 +217,16 @@ def test_make_writes_a_local_env_once_and_manage_py_then_works_directly(tmp_path
         CHECKOUT,
         checkout,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", ".pgdata*", ".env", "*cache*", "staticfiles", "backups", "*.egg-info"
+            ".git",
+            ".venv",
+            ".pgdata*",
+            ".env",
+            "__pycache__",
+            ".pytest_cache",
+            ".ruff_cache",
+            "staticfiles",
+            "backups",
+            "*.egg-info",
         ),
     )
     show_settings = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"
