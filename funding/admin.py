@@ -6,7 +6,8 @@ from django.db.models import Count, DecimalField, IntegerField, Sum
 
 from funding.models import Award, FundingProgramme
 from funding.resources import AwardResource
-from mmip.admin_base import PublishableAdmin, RecordImportExportMixin, related_total
+from mmip.admin_base import PublishableAdmin, related_total
+from mmip.admin_import import RecordImportExportMixin
 from mmip.formatting import money
 
 PUBLISHING = ("Publishing", {"fields": ["is_published"]})

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from funding.models import Award
 from funding.resources import AWARD_COLUMNS, AwardResource
-from mmip.admin_base import RECORD_VERSION
+from mmip.edit_conflicts import RECORD_VERSION
 from mmip.models import Organisation
 from mmip.resources import ORGANISATION_COLUMNS
 from skills.models import Cohort, CohortEmployer

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField
 
 from funding.models import Award
-from mmip.admin_base import PublishableAdmin, RecordImportExportMixin, related_total
+from mmip.admin_base import PublishableAdmin, related_total
+from mmip.admin_import import RecordImportExportMixin
 from mmip.models import Organisation
 from mmip.resources import OrganisationResource
 from workstreams.models import Partnership
