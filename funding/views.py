@@ -177,7 +177,13 @@ class AwardDetailView(DetailView):
             .with_parties()
             .prefetch_related(
                 Prefetch("workstreams", queryset=Workstream.objects.published()),
-                Prefetch("milestones", queryset=Milestone.objects.public().in_date_order()),
+                Prefetch(
+                    "milestones",
+                    # Each links to its workstream's page.
+                    queryset=Milestone.objects.public()
+                    .select_related("workstream")
+                    .in_date_order(),
+                ),
                 Prefetch("outputs", queryset=Output.objects.published().latest_first()),
             )
         )

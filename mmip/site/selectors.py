@@ -220,7 +220,7 @@ def indicator_pages():
 def timeline_milestones():
     return (
         Milestone.objects.public()
-        .select_related("initiative__workstream", "output")
+        .select_related("workstream", "initiative__workstream", "output")
         .prefetch_related(
             Prefetch("awards", queryset=Award.objects.published().order_by("award_date"))
         )

@@ -29,7 +29,10 @@ def home(request):
         "award_totals": Award.objects.published().totals(),
         "organisation_count": Organisation.objects.published().count(),
         "headline_values": selectors.headline_values(),
-        "milestones": Milestone.objects.public().latest_first()[:LATEST_MILESTONES],
+        # Each names and links to its workstream.
+        "milestones": Milestone.objects.public()
+        .select_related("workstream")
+        .latest_first()[:LATEST_MILESTONES],
         "outputs": selectors.latest_outputs()[:LATEST_OUTPUTS],
     }
     return render(request, "site/home.html", context)
