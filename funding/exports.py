@@ -8,8 +8,10 @@ are, the number of queries does not grow with them, and 100,000 awards take two 
 seconds: the same work done row by row in Python took four times as long.
 
 Pass the FilterSet's ``qs``, so that a download holds what the page shows, in the same
-order. Only what the public may see is written: the caller passes published awards, and a
-programme, workstream or earlier award that is still a draft is left out of each row.
+order. Only what the public may see is written: the caller passes public awards (whose
+funder and recipient are public), and a body the money was routed through, a programme, a
+workstream or an earlier award that is not public is left out of each row. Whether each is
+public is its model's public_condition() along the relation: joins inside the one query.
 """
 
 import csv
@@ -24,9 +26,11 @@ from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import Http404
 from django.urls import reverse
 
-from funding.models import Award
+from funding.models import Award, FundingProgramme
 from funding.orgid import FALLBACK_PREFIX
 from mmip.dates import DatePrecision
+from mmip.models import Organisation
+from workstreams.models import Workstream
 
 CHUNK_SIZE = 2000
 CURRENCY = "GBP"
@@ -92,6 +96,13 @@ def _iso(date_field: str) -> Func:
     return _func("to_char", F(date_field), Value("YYYY-MM-DD"))
 
 
+def _routed_through_public() -> Q:
+    """Whether a row names the body the money was routed through. A public award's funder
+    and recipient are public (AwardQuerySet.public()); this third party is optional, and
+    named only where public itself."""
+    return Organisation.objects.public_condition("routed_through__")
+
+
 def _organisation_identifier(party: str) -> Case:
     """The org-id where the record has one, else 360G-MMIP-ORG-<slug>; NULL for no party."""
     return Case(
@@ -107,17 +118,25 @@ def _organisation_identifier(party: str) -> Case:
     )
 
 
-def _published_programme(field: str) -> Case:
-    return Case(When(programme__is_published=True, then=F(f"programme__{field}")))
+def _public_programme() -> Q:
+    return FundingProgramme.objects.public_condition("programme__")
+
+
+def _programme_field(field: str) -> Case:
+    return Case(When(_public_programme(), then=F(f"programme__{field}")))
+
+
+def _public_follow_on() -> Q:
+    return Award.objects.public_condition("follow_on_of__")
 
 
 def _follow_on_identifier() -> Case:
-    return Case(When(follow_on_of__is_published=True, then=F("follow_on_of__identifier")))
+    return Case(When(_public_follow_on(), then=F("follow_on_of__identifier")))
 
 
 def _workstream_links():
     return Award.workstreams.through.objects.filter(
-        award=OuterRef("pk"), workstream__is_published=True
+        Workstream.objects.public_condition("workstream__"), award=OuterRef("pk")
     ).order_by("workstream__slug")
 
 
@@ -236,6 +255,10 @@ def _workstreams_cell() -> Func:
     return _func("regexp_replace", listed, Value("^-"), Value("'-"))
 
 
+def _routed_through_field(value) -> Case:
+    return Case(When(_routed_through_public(), then=value), output_field=TextField())
+
+
 def _csv_line() -> Func:
     cells = [
         _plain_cell(F("identifier")),
@@ -248,12 +271,12 @@ def _csv_line() -> Func:
         _QuotedCell(F("funder__name")),
         _plain_cell(_organisation_identifier("recipient")),
         _QuotedCell(F("recipient__name")),
-        _QuotedCell(_published_programme("name")),
+        _QuotedCell(_programme_field("name")),
         _plain_cell(_iso("planned_start")),
         _plain_cell(_iso("planned_end")),
         _plain_cell(F("award_date_precision")),
-        _plain_cell(_organisation_identifier("routed_through")),
-        _QuotedCell(F("routed_through__name")),
+        _plain_cell(_routed_through_field(_organisation_identifier("routed_through"))),
+        _QuotedCell(_routed_through_field(F("routed_through__name"))),
         _plain_cell(_workstreams_cell()),
         _plain_cell(_follow_on_identifier()),
         _plain_cell(F("status")),
@@ -282,9 +305,9 @@ def _or_null(condition: Q, json_text) -> Case:
     return Case(When(condition, then=json_text), default=Value("null"), output_field=TextField())
 
 
-def _party_json(party: str) -> Case:
+def _party_json(party: str, named: Q | None = None) -> Case:
     return _or_null(
-        Q(**{f"{party}__isnull": False}),
+        named or Q(**{f"{party}__isnull": False}),
         _json_members(
             slug=_json(F(f"{party}__slug")),
             name=_json(F(f"{party}__name")),
@@ -306,9 +329,9 @@ def _json_award() -> Func:
         planned_end=_json_or_null(F("planned_end")),
         funder=_party_json("funder"),
         recipient=_party_json("recipient"),
-        routed_through=_party_json("routed_through"),
+        routed_through=_party_json("routed_through", _routed_through_public()),
         programme=_or_null(
-            Q(programme__is_published=True),
+            _public_programme(),
             _json_members(slug=_json(F("programme__slug")), name=_json(F("programme__name"))),
         ),
         workstreams=_json(_workstream_slugs()),
@@ -391,7 +414,7 @@ def _honest_description() -> Case:
 
 
 def _classifications() -> NullIf:
-    """The award's published workstreams as 360Giving classifications; NULL when none."""
+    """The award's public workstreams as 360Giving classifications; NULL when none."""
     items = _workstream_links().values(
         item=_json_members(
             vocabulary=_json_constant(WORKSTREAM_VOCABULARY),
@@ -422,11 +445,9 @@ def _grant(site_url: str) -> Func:
         "fundingOrganization": _giving_organisation("funder"),
         "recipientOrganization": _giving_organisation("recipient"),
         # Not in the standard either: the body the money passed through on its way.
-        "routedThrough": _when(
-            Q(routed_through__isnull=False), _giving_organisation("routed_through")
-        ),
+        "routedThrough": _when(_routed_through_public(), _giving_organisation("routed_through")),
         "grantProgramme": _when(
-            Q(programme__is_published=True),
+            _public_programme(),
             _json_array(
                 _json_members(code=_json(F("programme__slug")), title=_json(F("programme__name")))
             ),
@@ -441,7 +462,7 @@ def _grant(site_url: str) -> Func:
         ),
         "classifications": _classifications(),
         "relatedActivity": _when(
-            Q(follow_on_of__is_published=True),
+            _public_follow_on(),
             _json_array(_json(F("follow_on_of__identifier"))),
         ),
         "dataSource": _json(NullIf(F("source_url"), Value(""))),

@@ -42,15 +42,15 @@ DEFAULT_ORDERING = ("-award_date", "identifier")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
-def published_awards():
-    return Award.objects.published().with_parties().order_by(*DEFAULT_ORDERING)
+def public_awards():
+    return Award.objects.public().with_parties().order_by(*DEFAULT_ORDERING)
 
 
 def organisations_in_role(role: str):
-    # Offer only organisations someone can find awards for: a funder with no published
+    # Offer only organisations someone can find awards for: a funder with no public
     # awards would always give an empty page.
-    return Organisation.objects.published().filter(
-        Exists(Award.objects.published().filter(**{role: OuterRef("pk")}))
+    return Organisation.objects.public().filter(
+        Exists(Award.objects.public().filter(**{role: OuterRef("pk")}))
     )
 
 
@@ -74,11 +74,12 @@ def _named(word: str) -> Q:
 
 
 def _organisations_named(words: list[str]) -> dict[str, list[int]]:
-    """For each word, the organisations whose name or short name contains it, in one query."""
+    """For each word, the public organisations whose name or short name contains it, in one
+    query: a draft's name finds nothing."""
     matching = Q()
     for word in words:
         matching |= _named(word)
-    found = Organisation.objects.filter(matching).values_list("pk", "name", "short_name")
+    found = Organisation.objects.public().filter(matching).values_list("pk", "name", "short_name")
     named = {word: [] for word in words}
     for pk, *names in found:
         text = " ".join(names).casefold()
@@ -221,7 +222,7 @@ class AwardFilterForm(forms.Form):
 
 
 class AwardFilterSet(django_filters.FilterSet):
-    """Filters published awards. Bind it to ``request.GET``; read ``qs`` for the rows (funder,
+    """Filters public awards. Bind it to ``request.GET``; read ``qs`` for the rows (funder,
     recipient, routed-through body and programme joined in the same query) and ``messages``
     for anything that was left out. Every multiple-choice filter takes repeated parameters
     (``?funder=a&funder=b``) and matches any of them; different filters must all match."""
@@ -252,14 +253,14 @@ class AwardFilterSet(django_filters.FilterSet):
     )
     programme = SlugChoiceFilter(
         label="Programme",
-        queryset=FundingProgramme.objects.published(),
+        queryset=FundingProgramme.objects.public(),
         to_field_name="slug",
         method="filter_in",
         **_choice_messages("programme"),
     )
     workstream = SlugChoiceFilter(
         label="Workstream",
-        queryset=Workstream.objects.published(),
+        queryset=Workstream.objects.public(),
         to_field_name="slug",
         method="filter_workstream",
         **_choice_messages("workstream"),
@@ -313,7 +314,7 @@ class AwardFilterSet(django_filters.FilterSet):
         form = AwardFilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        super().__init__(data, queryset if queryset is not None else published_awards(), **kwargs)
+        super().__init__(data, queryset if queryset is not None else public_awards(), **kwargs)
 
     @property
     def messages(self) -> list[str]:
@@ -338,7 +339,7 @@ class AwardFilterSet(django_filters.FilterSet):
             organisations = named[word]
             if len(organisations) > NAMES_LISTED:
                 # A word in most names ("a"): a subquery keeps the statement small.
-                organisations = Organisation.objects.filter(_named(word)).values("pk")
+                organisations = Organisation.objects.public().filter(_named(word)).values("pk")
             if organisations:
                 # Literal lists where they are short, so PostgreSQL can combine the full-text
                 # index with the funder and recipient indexes rather than read every award.

@@ -37,6 +37,8 @@ class FundingProgramme(PublishableModel):
     url = models.URLField("web page", blank=True)
     source_url = models.URLField("source", blank=True)
 
+    # Public when published (the default public() and is_public): a programme has its own
+    # page, which names its funder and workstreams only where they are public themselves.
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
     history = RecordHistory(m2m_fields=["workstreams"])
 
@@ -70,6 +72,20 @@ class FundingProgramme(PublishableModel):
 
 
 class AwardQuerySet(PublishedQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """Published awards whose funder and recipient are both public. An award is money
+        from one to the other: every page, table and download names both, and a 360Giving
+        grant must, so an award with a draft party waits for it. The body the money was
+        routed through is optional and is named only where public itself; so are the
+        programme, the workstreams, the milestones, the outputs and the award it follows
+        on from. Must agree with Award.is_public."""
+        organisations = Organisation.objects
+        return (
+            super().public_condition(path)
+            & organisations.public_condition(f"{path}funder__")
+            & organisations.public_condition(f"{path}recipient__")
+        )
+
     def for_workstream(self, workstream):
         return self.filter(workstreams=workstream)
 
@@ -187,17 +203,18 @@ class Award(PublishableModel):
             # The explorer's totals and charts read only these columns of published awards,
             # so an index-only scan serves them at a fraction of a pass over the table; and
             # it finds one funder's awards over a range of years without reading the rest.
+            # The recipient is there for public_condition(), which asks whether it is public.
             models.Index(
                 fields=["funder", "award_date"],
-                include=["amount"],
+                include=["amount", "recipient"],
                 condition=Q(is_published=True),
                 name="award_figures_idx",
             ),
             # The same for the recipients' table (stats.organisation_summary), which adds up
-            # every published award by recipient.
+            # every public award by recipient; the funder for public_condition() again.
             models.Index(
                 fields=["recipient"],
-                include=["amount"],
+                include=["amount", "funder"],
                 condition=Q(is_published=True),
                 name="award_recipient_figures_idx",
             ),
@@ -214,6 +231,12 @@ class Award(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("award-detail", args=[self.identifier])
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of AwardQuerySet.public_condition(), for one award. It reads the funder
+        and the recipient, which with_parties() joins."""
+        return self.is_published and self.funder.is_public and self.recipient.is_public
 
     @property
     def award_date_display(self) -> str:

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from funding import stats
 from funding.explorer import explorer_url
-from funding.filters import published_awards
+from funding.filters import public_awards
 from funding.models import Award, FundingProgramme
 from workstreams.models import Milestone, Output, Workstream
 
@@ -32,7 +32,7 @@ class ProgrammeListView(ListView):
     context_object_name = "programmes"
 
     def get_queryset(self):
-        return FundingProgramme.objects.published().select_related("funder").order_by("name")
+        return FundingProgramme.objects.public().select_related("funder").order_by("name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
@@ -43,11 +43,11 @@ class ProgrammeListView(ListView):
             ],
             **kwargs,
         )
-        # The published awards grouped by programme on their own, then matched up: grouping
+        # The public awards grouped by programme on their own, then matched up: grouping
         # the programmes joined to every award costs several times as much at scale.
         figures = {
             programme: (count, total)
-            for programme, count, total in Award.objects.published()
+            for programme, count, total in Award.objects.public()
             .filter(programme__isnull=False)
             .order_by()
             .values("programme")
@@ -67,14 +67,14 @@ class ProgrammeDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            FundingProgramme.objects.published()
+            FundingProgramme.objects.public()
             .select_related("funder")
-            .prefetch_related(Prefetch("workstreams", queryset=Workstream.objects.published()))
+            .prefetch_related(Prefetch("workstreams", queryset=Workstream.objects.public()))
         )
 
     def get_context_data(self, **kwargs):
         programme = self.object
-        awards = published_awards().filter(programme=programme)
+        awards = public_awards().filter(programme=programme)
         totals = stats.summary(awards)
         return super().get_context_data(
             totals=totals,
@@ -155,10 +155,10 @@ def _chain_sql(direction: str) -> str:
 
 
 def follow_on_chain(award: Award, direction: str):
-    """The published awards before ('earlier') or after ('later') this one in its chain.
-    Drafts in the middle are walked through but never shown."""
+    """The public awards before ('earlier') or after ('later') this one in its chain.
+    Awards in the middle that are not public are walked through but never shown."""
     return (
-        Award.objects.published()
+        Award.objects.public()
         .with_parties()
         .filter(pk__in=RawSQL(_chain_sql(direction), [award.pk, award.pk]))
         .order_by("award_date", "identifier")
@@ -173,12 +173,18 @@ class AwardDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            Award.objects.published()
+            Award.objects.public()
             .with_parties()
             .prefetch_related(
-                Prefetch("workstreams", queryset=Workstream.objects.published()),
-                Prefetch("milestones", queryset=Milestone.objects.public().in_date_order()),
-                Prefetch("outputs", queryset=Output.objects.published().latest_first()),
+                Prefetch("workstreams", queryset=Workstream.objects.public()),
+                Prefetch(
+                    "milestones",
+                    # Each links to its workstream's page.
+                    queryset=Milestone.objects.public()
+                    .select_related("workstream")
+                    .in_date_order(),
+                ),
+                Prefetch("outputs", queryset=Output.objects.public().latest_first()),
             )
         )
 

@@ -23,7 +23,8 @@ ORG_ID_PATTERN = r"^[A-Z]{2}-[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$"
 
 
 class OrganisationQuerySet(PublishedQuerySet):
-    pass
+    """An organisation is public when it is published (the default public() and is_public):
+    a draft parent does not hide its parts, it is only left unnamed."""
 
 
 class Organisation(PublishableModel):

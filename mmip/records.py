@@ -6,6 +6,7 @@ import json
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
@@ -37,12 +38,46 @@ def record_models() -> list[type[models.Model]]:
     return found
 
 
-class PublishedQuerySet(models.QuerySet):
+# What the public may see of a model is written twice, side by side in its model file: as
+# its QuerySet's public_condition(), which public() filters on, for many records in one
+# query; and as its is_public, for one record already in hand. The two must agree
+# (tests/test_public_record.py checks that they do for every model). A record shown on its
+# parent's page, or that is nothing without its parents (a partnership without its
+# workstream), is public only when they are: its condition adds the parents' conditions
+# along the relation, so they are joins in the same query, and its is_public asks theirs.
+# A record that merely mentions another (an award's programme, a centre's network) is
+# public on its own, and pages name the other only where it is public itself.
+#
+# Everything public-facing (pages, selectors, FilterSets, search, sitemaps, feeds and
+# downloads) reads through public(), public_condition() and is_public, never through the
+# flags themselves.
+
+
+class PublicQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see of these records."""
+        return self.filter(self.public_condition())
+
+    def public_condition(self, path: str = "") -> Q:
+        """The rule of public() as a condition: on this model's rows, or with path (such as
+        "workstream__") on the rows a relation leads to, so that another model's rule can
+        join this one's into its own query."""
+        raise NotImplementedError
+
+
+class PublishedQuerySet(PublicQuerySet):
     def published(self):
+        """The records whose own flag says published, whatever their parents: the
+        building block of public(), which is what pages read."""
         return self.filter(is_published=True)
 
     def drafts(self):
         return self.filter(is_published=False)
+
+    def public_condition(self, path: str = "") -> Q:
+        """Published: the rule of a record whose parents do not matter. A model whose
+        parents matter overrides this and is_public together."""
+        return Q(**{f"{path}is_published": True})
 
 
 class PublishableModel(models.Model):
@@ -55,6 +90,11 @@ class PublishableModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the public may see this record; the same rule as its QuerySet's public()."""
+        return self.is_published
 
 
 class SlugNaturalKeyManager(models.Manager):

@@ -9,6 +9,7 @@ from funding.models import Award
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
 from mmip.models import Organisation
 from mmip.records import (
+    PublicQuerySet,
     PublishableModel,
     PublishedQuerySet,
     RecordHistory,
@@ -44,6 +45,8 @@ class ApprenticeshipProgramme(PublishableModel):
     url = models.URLField("web page", blank=True)
     source_url = models.URLField("source", blank=True)
 
+    # Public when published (the default public() and is_public): a programme has its own
+    # page, which names its lead and its workstream only where they are public themselves.
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
     history = RecordHistory(m2m_fields=["community_organisations", "awards", "indicators"])
 
@@ -63,7 +66,16 @@ class ApprenticeshipProgramme(PublishableModel):
         return reverse("apprenticeship-programme-detail", args=[self.slug])
 
 
-class CohortManager(models.Manager.from_queryset(PublishedQuerySet)):
+class CohortQuerySet(PublishedQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """Published cohorts of a public programme: a cohort is a row of its programme's
+        section and page. Its training provider is named only where public itself. Must
+        agree with Cohort.is_public."""
+        programme = ApprenticeshipProgramme.objects.public_condition(f"{path}programme__")
+        return super().public_condition(path) & programme
+
+
+class CohortManager(models.Manager.from_queryset(CohortQuerySet)):
     def get_by_natural_key(self, programme_slug, name):
         return self.get(programme__slug=programme_slug, name=name)
 
@@ -128,6 +140,11 @@ class Cohort(PublishableModel):
     natural_key.dependencies = ["skills.apprenticeshipprogramme"]
 
     @property
+    def is_public(self) -> bool:
+        """The rule of CohortQuerySet.public_condition(), for one cohort."""
+        return self.is_published and self.programme.is_public
+
+    @property
     def start_display(self) -> str:
         return format_date(self.start_date, self.start_precision)
 
@@ -147,7 +164,17 @@ class Cohort(PublishableModel):
             raise ValidationError(errors)
 
 
-class CohortEmployerManager(models.Manager):
+class CohortEmployerQuerySet(PublicQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """An employer's place in a public cohort, when the employer is public: the row
+        names the employer and adds to the cohort's figures. Must agree with
+        CohortEmployer.is_public."""
+        cohort = Cohort.objects.public_condition(f"{path}cohort__")
+        organisation = Organisation.objects.public_condition(f"{path}organisation__")
+        return cohort & organisation
+
+
+class CohortEmployerManager(models.Manager.from_queryset(CohortEmployerQuerySet)):
     def get_by_natural_key(self, programme_slug, cohort_name, organisation_slug):
         return self.get(
             cohort__programme__slug=programme_slug,
@@ -194,6 +221,11 @@ class CohortEmployer(models.Model):
 
     natural_key.dependencies = ["skills.cohort", "mmip.organisation"]
 
+    @property
+    def is_public(self) -> bool:
+        """The rule of CohortEmployerQuerySet.public_condition(), for one row."""
+        return self.cohort.is_public and self.organisation.is_public
+
     def clean(self):
         if self.apprentices is not None and self.apprentices <= 0:
             raise ValidationError(
@@ -235,6 +267,9 @@ class TrainingCentre(PublishableModel):
     description = models.TextField(blank=True)
     source_url = models.URLField("source", blank=True)
 
+    # Public when published (the default public() and is_public): the skills page lists
+    # every public centre, naming its organisation and its network only where they are
+    # public themselves.
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
     history = RecordHistory()
 
@@ -296,6 +331,8 @@ class LearningResource(PublishableModel):
     url = models.URLField("web address")
     description = models.TextField(blank=True)
 
+    # Public when published (the default public() and is_public): its provider is named
+    # only where public itself.
     objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
     history = RecordHistory()
 

@@ -22,32 +22,29 @@ from workstreams.charts import indicator_chart
 from workstreams.models import Indicator
 
 
-def published_programmes():
-    """Published programmes with every published row their section shows, one query for
-    each kind of row however many programmes there are. A draft organisation is never
-    named: the programme's lead is checked in the template, the rest are filtered here."""
+def public_programmes():
+    """Public programmes with every public row their section shows, one query for each
+    kind of row however many programmes there are. What the section names only where
+    public (the lead, the workstream, a cohort's training provider) is joined, so asking
+    its is_public costs nothing."""
     return (
-        ApprenticeshipProgramme.objects.published()
+        ApprenticeshipProgramme.objects.public()
         .select_related("lead", "workstream")
         .prefetch_related(
-            Prefetch("community_organisations", queryset=Organisation.objects.published()),
+            Prefetch("community_organisations", queryset=Organisation.objects.public()),
             Prefetch(
                 "awards",
-                queryset=Award.objects.published()
-                .with_parties()
-                .order_by("award_date", "identifier"),
+                queryset=Award.objects.public().with_parties().order_by("award_date", "identifier"),
             ),
-            Prefetch("indicators", queryset=Indicator.objects.published().with_values()),
+            Prefetch("indicators", queryset=Indicator.objects.public().with_values()),
             Prefetch(
                 "cohorts",
-                queryset=Cohort.objects.published()
+                queryset=Cohort.objects.public()
                 .select_related("training_provider")
                 .prefetch_related(
                     Prefetch(
                         "cohort_employers",
-                        queryset=CohortEmployer.objects.filter(
-                            organisation__is_published=True
-                        ).select_related("organisation"),
+                        queryset=CohortEmployer.objects.public().select_related("organisation"),
                     )
                 ),
             ),
@@ -86,7 +83,7 @@ def apprentices_chart(
 
 
 def programme_record(programme: ApprenticeshipProgramme) -> dict:
-    """Everything one programme's section shows, from the rows published_programmes()
+    """Everything one programme's section shows, from the rows public_programmes()
     prefetched, so it costs no queries."""
     awards = list(programme.awards.all())
     indicators = list(programme.indicators.all())
@@ -115,11 +112,12 @@ def programme_record(programme: ApprenticeshipProgramme) -> dict:
 
 def centres_by_network(centres) -> list[tuple]:
     """[(network or None, centres)]. A centre whose network is not public is listed with
-    the centres of no network, so no heading names a draft."""
+    the centres of no network, so no heading names a draft. Give centres with their
+    network's workstream joined, which the network's is_public reads."""
     groups: dict = {}
     for centre in centres:
         network = centre.network
-        if network and not (network.is_published and network.workstream.is_published):
+        if network and not network.is_public:
             network = None
         groups.setdefault(network, []).append(centre)
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] and item[0].name))
@@ -139,13 +137,13 @@ def resources_by_kind(resources) -> list[tuple[str, list[LearningResource]]]:
 
 def skills(request):
     centres = (
-        TrainingCentre.objects.published()
+        TrainingCentre.objects.public()
         .select_related("organisation", "network__workstream")
         .order_by("name")
     )
-    resources = LearningResource.objects.published().select_related("provider").order_by("title")
+    resources = LearningResource.objects.public().select_related("provider").order_by("title")
     context = {
-        "programmes": [programme_record(programme) for programme in published_programmes()],
+        "programmes": [programme_record(programme) for programme in public_programmes()],
         "centre_groups": centres_by_network(centres),
         "resource_groups": resources_by_kind(resources),
         "breadcrumbs": [("Home", reverse("home")), ("Skills", None)],
@@ -158,7 +156,7 @@ class ApprenticeshipProgrammeDetailView(DetailView):
     context_object_name = "programme"
 
     def get_queryset(self):
-        return published_programmes()
+        return public_programmes()
 
     def get_context_data(self, **kwargs):
         programme = self.object

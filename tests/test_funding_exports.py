@@ -24,7 +24,7 @@ from funding.exports import (
     awards_json,
     giving_package,
 )
-from funding.filters import AwardFilterSet, published_awards
+from funding.filters import AwardFilterSet, public_awards
 from funding.models import Award
 from tests.factories import (
     AwardFactory,
@@ -134,7 +134,7 @@ def exported_identifiers(awards) -> dict[str, list[str]]:
 
 def test_each_export_holds_exactly_the_published_awards_in_order(record):
     expected = ["360G-MMIP-EXP-2", "360G-MMIP-EXP-1", "360G-MMIP-EXP-0"]
-    assert exported_identifiers(published_awards()) == {
+    assert exported_identifiers(public_awards()) == {
         "csv": expected,
         "json": expected,
         "360": expected,
@@ -148,7 +148,7 @@ def test_each_export_holds_the_filtered_set_in_the_chosen_order(record):
 
 
 def test_csv_header_and_row_exactly(record):
-    rows = read_csv(as_text(awards_csv(published_awards())))
+    rows = read_csv(as_text(awards_csv(public_awards())))
     assert rows[0] == CSV_COLUMNS
     assert rows[0][:13] == [
         "Identifier",
@@ -192,7 +192,7 @@ def test_csv_header_and_row_exactly(record):
 
 
 def test_an_empty_set_gives_a_header_an_empty_list_and_no_360giving_file(record):
-    nothing = published_awards().filter(amount__gt=10**9)
+    nothing = public_awards().filter(amount__gt=10**9)
     assert read_csv(as_text(awards_csv(nothing))) == [CSV_COLUMNS]
     assert json.loads(as_text(awards_json(nothing))) == {"count": 0, "awards": []}
     with pytest.raises(NothingToExport) as raised:
@@ -217,7 +217,7 @@ def test_an_empty_set_gives_a_header_an_empty_list_and_no_360giving_file(record)
 )
 def test_cells_that_would_run_as_formulas_are_neutralised(title, cell):
     AwardFactory(title=title)
-    assert read_csv(as_text(awards_csv(published_awards())))[1][1] == cell
+    assert read_csv(as_text(awards_csv(public_awards())))[1][1] == cell
 
 
 def test_formula_injection_is_neutralised_in_the_download():
@@ -227,7 +227,7 @@ def test_formula_injection_is_neutralised_in_the_download():
         description="@SUM(1+1)*cmd|' /C calc'!A0",
         recipient=OrganisationFactory(name="-Minus Ltd"),
     )
-    row = read_csv(as_text(awards_csv(published_awards())))[1]
+    row = read_csv(as_text(awards_csv(public_awards())))[1]
     assert row[1] == '\'=HYPERLINK("http://evil.example","Click")'
     assert row[2] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert row[9] == "'-Minus Ltd"
@@ -235,7 +235,7 @@ def test_formula_injection_is_neutralised_in_the_download():
 
 
 def test_json_parses_and_matches_the_record(record):
-    data = json.loads(as_text(awards_json(published_awards())))
+    data = json.loads(as_text(awards_json(public_awards())))
     assert data["count"] == 3
     assert data["awards"][1] == {
         "identifier": "360G-MMIP-EXP-1",
@@ -275,7 +275,7 @@ def test_json_parses_and_matches_the_record(record):
 def test_360giving_package_of_factory_data_is_valid_and_honest_about_dates(record):
     text = as_text(
         giving_package(
-            published_awards(),
+            public_awards(),
             site_url="https://mmip.example.org/",
             issued=datetime.date(2025, 5, 6),
         )
@@ -328,7 +328,7 @@ def test_360giving_package_of_factory_data_is_valid_and_honest_about_dates(recor
 
 def test_360giving_package_of_the_demo_record_is_valid():
     call_command("loaddata", *sorted(glob("fixtures/*.json")), verbosity=0)
-    package = json.loads(as_text(giving_package(published_awards())))
+    package = json.loads(as_text(giving_package(public_awards())))
     assert_valid_360giving(package)
     assert {grant["id"] for grant in package["grants"]} == set(
         Award.objects.published().values_list("identifier", flat=True)
@@ -337,7 +337,7 @@ def test_360giving_package_of_the_demo_record_is_valid():
 
 def test_the_validator_catches_an_invalid_package(record):
     """The schema check above is only worth something if it can fail."""
-    package = json.loads(as_text(giving_package(published_awards())))
+    package = json.loads(as_text(giving_package(public_awards())))
     package["grants"][0]["awardDate"] = "2018"
     with pytest.raises(AssertionError):
         assert_valid_360giving(package)
@@ -389,7 +389,7 @@ def test_memory_stays_flat_whatever_the_size_of_the_export():
     double. As a control, holding the whole 5,000-award CSV at once needs several times the
     streaming peak, so the test can tell the two apart."""
     call_command("generate_synthetic", awards=5000, seed=11, verbosity=0)
-    everything = published_awards()
+    everything = public_awards()
     first_500 = everything.filter(identifier__lte="360G-MMIP-SYN-0000500")
     assert first_500.count() == 500
     for export in (awards_csv, awards_json, giving_package):
@@ -404,7 +404,7 @@ def test_memory_stays_flat_whatever_the_size_of_the_export():
 def test_quotes_backslashes_and_non_ascii_text_survive_every_export():
     title = 'She said "£5m, café\\lab"\tthen left'
     AwardFactory(title=title, description="Line one\r\nline two ☃", award_date_precision="day")
-    awards = published_awards()
+    awards = public_awards()
     assert read_csv(as_text(awards_csv(awards)))[1][1:3] == [title, "Line one\r\nline two ☃"]
     assert json.loads(as_text(awards_json(awards)))["awards"][0]["title"] == title
     grant = json.loads(as_text(giving_package(awards)))["grants"][0]

@@ -46,9 +46,9 @@ def public_urls() -> list[str]:
     for model in apps.get_models():
         if model._meta.app_label not in {"mmip", "workstreams", "funding", "skills"}:
             continue
-        if not hasattr(model, "get_absolute_url") or not hasattr(model, "is_published"):
+        if not hasattr(model, "get_absolute_url") or not hasattr(model, "is_public"):
             continue
-        for record in model.objects.filter(is_published=True)[:3]:
+        for record in model.objects.public()[:3]:
             urls.add(record.get_absolute_url().split("#")[0])
     return sorted(urls)
 

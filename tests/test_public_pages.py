@@ -479,14 +479,29 @@ def test_award_page_shows_parties_amount_date_programme_and_workstreams(client):
     assert "Draft workstream" not in content
 
 
-def test_award_page_names_a_draft_party_without_linking_to_its_page(client):
+def test_an_award_waits_for_its_funder_and_recipient_to_be_published(client):
+    # Every page and download names an award's funder and recipient, and a 360Giving grant
+    # must, so an award with a draft party is not public until both are.
     recipient = OrganisationFactory(name="Newly added recipient", is_published=False)
     award = AwardFactory(recipient=recipient)
 
+    assert client.get(award.get_absolute_url()).status_code == 404
+
+    recipient.is_published = True
+    recipient.save()
     content = page(client, award.get_absolute_url())
 
-    assert "Newly added recipient" in content
-    assert recipient.get_absolute_url() not in content
+    assert f'<a href="{recipient.get_absolute_url()}">Newly added recipient</a>' in content
+
+
+def test_award_page_leaves_out_a_draft_body_the_money_was_routed_through(client):
+    award = AwardFactory(routed_through=OrganisationFactory(name="Draft body", is_published=False))
+
+    content = page(client, award.get_absolute_url())
+
+    assert "Draft body" not in content
+    assert "Routed through" not in content
+    assert " through " not in content
 
 
 def test_award_page_hides_a_draft_programme(client):

@@ -99,19 +99,28 @@ def test_an_award_result_names_its_amount_parties_and_date(client):
     AwardFactory(
         title="Vaccine award",
         funder=OrganisationFactory(name="Innovate UK"),
-        recipient=OrganisationFactory(name="Hidden recipient", is_published=False),
+        recipient=OrganisationFactory(name="Vaccine Manufacturing Centre"),
+        routed_through=OrganisationFactory(name="Hidden body", is_published=False),
         award_date=datetime.date(2021, 7, 1),
         award_date_precision="month",
         identifier="360G-MMIP-2021-VAX",
+    )
+    AwardFactory(
+        title="Vaccine award to a draft",
+        recipient=OrganisationFactory(name="Hidden recipient", is_published=False),
     )
 
     content = results_page(client, "vaccine")
 
     assert "£100,000 from" in content
     assert "Innovate UK</a>" in content
-    # A draft party is named (the award is public) but not linked.
-    assert "Hidden recipient" in content
-    assert "Hidden recipient</a>" not in content
+    assert "Vaccine Manufacturing Centre</a>" in content
+    # The award is public, but the body it was routed through is a draft: not named.
+    assert "Hidden body" not in content
+    assert " through " not in content
+    # An award is public only with both its parties.
+    assert "Vaccine award to a draft" not in content
+    assert "Hidden recipient" not in content
     assert '<time datetime="2021-07">July 2021</time>' in content
     assert "360G-MMIP-2021-VAX" in content
 

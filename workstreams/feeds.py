@@ -32,7 +32,8 @@ class MilestoneFeed(Feed):
         return reverse("timeline")
 
     def items(self):
-        return Milestone.objects.public().latest_first()[:FEED_SIZE]
+        # Each entry names and links to its workstream.
+        return Milestone.objects.public().select_related("workstream").latest_first()[:FEED_SIZE]
 
     def item_title(self, milestone):
         return str(milestone)  # "July 2021: ...", the date at its precision

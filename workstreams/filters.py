@@ -1,6 +1,6 @@
 """The filters of /timeline/ and /outputs/.
 
-Every filter is a drop-down whose choices come from the published record, so a visitor can
+Every filter is a drop-down whose choices come from the public record, so a visitor can
 never pick something that gives an empty page. A value typed into the address instead
 (an unknown slug, letters for a year, 10,000 characters, SQL) is checked against those
 choices in Python, never sent to the database, and left out with a plain message in
@@ -30,7 +30,7 @@ def year_filter(things: str) -> LenientChoiceFilter:
 
 
 class RecordFilterSet(LenientFilterSet):
-    """Choices are read once per request from the published rows the page lists (the
+    """Choices are read once per request from the public rows the page lists (the
     ``queryset`` it is given), and what could not be used is reported in ``messages``."""
 
     date_field = "date"
@@ -39,10 +39,10 @@ class RecordFilterSet(LenientFilterSet):
         super().__init__(data, queryset, **kwargs)
         # self.filters is this instance's own copy, so setting choices here before the form
         # is built costs one query per filter and leaks nothing between requests.
-        for name, choices in self.published_choices().items():
+        for name, choices in self.public_choices().items():
             self.filters[name].extra["choices"] = choices
 
-    def published_choices(self) -> dict[str, list[tuple[str, str]]]:
+    def public_choices(self) -> dict[str, list[tuple[str, str]]]:
         """{filter name: [(value, label)]} for the filters whose choices are read from the
         record; each subclass names its own."""
         return {}
@@ -83,10 +83,10 @@ class MilestoneFilterSet(RecordFilterSet):
         model = Milestone
         fields = []
 
-    def published_choices(self):
+    def public_choices(self):
         milestones = self.queryset
         # Only workstreams with a milestone to show: no choice leads to an empty timeline.
-        workstreams = Workstream.objects.published().filter(
+        workstreams = Workstream.objects.public().filter(
             Exists(milestones.filter(workstream=OuterRef("pk")))
         )
         return {
@@ -117,13 +117,13 @@ class OutputFilterSet(RecordFilterSet):
         model = Output
         fields = []
 
-    def published_choices(self):
+    def public_choices(self):
         outputs = self.queryset
-        workstreams = Workstream.objects.published().filter(
+        workstreams = Workstream.objects.public().filter(
             Exists(outputs.filter(workstreams=OuterRef("pk")))
         )
         # A draft organisation is never offered, so its slug in the address gets a message.
-        publishers = Organisation.objects.published().filter(
+        publishers = Organisation.objects.public().filter(
             Exists(outputs.filter(publishers=OuterRef("pk")))
         )
         return {

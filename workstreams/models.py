@@ -11,6 +11,7 @@ from mmip.formatting import figure
 from mmip.fulltext import search_document
 from mmip.models import Organisation
 from mmip.records import (
+    PublicQuerySet,
     PublishableModel,
     PublishedQuerySet,
     RecordHistory,
@@ -19,12 +20,14 @@ from mmip.records import (
 
 
 class WorkstreamQuerySet(PublishedQuerySet):
+    """A workstream is public when it is published (the default public() and is_public)."""
+
     def with_partners(self):
         # Workstream pages and the home page list partners by role; one query for them all.
         return self.prefetch_related(
             Prefetch(
                 "partnerships",
-                queryset=Partnership.objects.filter(organisation__is_published=True)
+                queryset=Partnership.objects.public()
                 .select_related("organisation")
                 .order_by("role", "organisation__name"),
             )
@@ -80,7 +83,17 @@ class Workstream(PublishableModel):
         return reverse("workstream-detail", args=[self.slug])
 
 
-class PartnershipManager(models.Manager):
+class PartnershipQuerySet(PublicQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """Partnerships of a public workstream with a public organisation: a partnership is
+        nothing without both, and names both wherever it is listed. Must agree with
+        Partnership.is_public."""
+        workstream = Workstream.objects.public_condition(f"{path}workstream__")
+        organisation = Organisation.objects.public_condition(f"{path}organisation__")
+        return workstream & organisation
+
+
+class PartnershipManager(models.Manager.from_queryset(PartnershipQuerySet)):
     def get_by_natural_key(self, workstream_slug, organisation_slug, role):
         return self.get(
             workstream__slug=workstream_slug, organisation__slug=organisation_slug, role=role
@@ -123,6 +136,11 @@ class Partnership(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()} of {self.workstream}"
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of PartnershipQuerySet.public_condition(), for one partnership."""
+        return self.workstream.is_public and self.organisation.is_public
 
     def natural_key(self):
         return (self.workstream.slug, self.organisation.slug, self.role)
@@ -182,6 +200,14 @@ def range_constraints(prefix: str) -> list[models.BaseConstraint]:
 
 
 class InitiativeQuerySet(PublishedQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """Published initiatives of a public workstream: an initiative's page is an anchor on
+        its workstream's page, and every listing names the workstream. A training network
+        or a platform is an initiative too, so this is also whether a centre's network or a
+        resource's platform may be named. Must agree with Initiative.is_public."""
+        workstream = Workstream.objects.public_condition(f"{path}workstream__")
+        return super().public_condition(path) & workstream
+
     def for_workstream(self, workstream):
         return self.filter(workstream=workstream)
 
@@ -240,6 +266,12 @@ class Initiative(PublishableModel, DatedRangeModel):
     def get_absolute_url(self):
         return f"{self.workstream.get_absolute_url()}#initiative-{self.slug}"
 
+    @property
+    def is_public(self) -> bool:
+        """The rule of InitiativeQuerySet.public_condition(), for one initiative. It reads the
+        workstream, so lists that ask it select_related() the workstream."""
+        return self.is_published and self.workstream.is_public
+
     def clean(self):
         errors = self.range_errors()
         if self.part_of_id and self.part_of_id == self.pk:
@@ -249,6 +281,10 @@ class Initiative(PublishableModel, DatedRangeModel):
 
 
 class OutputQuerySet(PublishedQuerySet):
+    """An output is public when it is published (the default public() and is_public): it
+    has no page of its own, and its publishers and workstreams are named only where they
+    are public themselves."""
+
     def latest_first(self):
         return self.order_by(F("date").desc(nulls_last=True), "title")
 
@@ -327,13 +363,14 @@ class Output(PublishableModel):
 
 
 class MilestoneQuerySet(PublishedQuerySet):
-    def public(self):
-        """Published milestones whose page is public: a milestone links to its workstream's
-        page, so one on a draft workstream would lead to a 404."""
-        return (
-            self.published()
-            .filter(Q(workstream__isnull=True) | Q(workstream__is_published=True))
-            .select_related("workstream")
+    def public_condition(self, path: str = "") -> Q:
+        """Published milestones of the whole programme or of a public workstream: a
+        milestone links to its workstream's page, so one on a draft workstream would lead to
+        a 404. Its initiative and output are named only where public themselves. Must agree
+        with Milestone.is_public."""
+        return super().public_condition(path) & (
+            Q(**{f"{path}workstream__isnull": True})
+            | Workstream.objects.public_condition(f"{path}workstream__")
         )
 
     def in_date_order(self):
@@ -410,6 +447,11 @@ class Milestone(PublishableModel):
         return f"{reverse('timeline')}#milestone-{self.slug}"
 
     @property
+    def is_public(self) -> bool:
+        """The rule of MilestoneQuerySet.public_condition(), for one milestone."""
+        return self.is_published and (self.workstream_id is None or self.workstream.is_public)
+
+    @property
     def date_display(self) -> str:
         return format_date(self.date, self.date_precision)
 
@@ -429,6 +471,9 @@ class Milestone(PublishableModel):
 
 
 class IndicatorQuerySet(PublishedQuerySet):
+    """An indicator is public when it is published (the default public() and is_public):
+    it has its own page, and names its workstreams only where they are public."""
+
     def with_values(self):
         """Each indicator's values in the order its chart draws them: a count and a
         projection can share a date, and the count comes first."""
@@ -494,7 +539,14 @@ class Indicator(PublishableModel):
             raise ValidationError(errors)
 
 
-class IndicatorValueManager(models.Manager):
+class IndicatorValueQuerySet(PublicQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """The values of public indicators: a value is a figure of its indicator and is
+        shown only with it. Must agree with IndicatorValue.is_public."""
+        return Indicator.objects.public_condition(f"{path}indicator__")
+
+
+class IndicatorValueManager(models.Manager.from_queryset(IndicatorValueQuerySet)):
     def get_by_natural_key(self, indicator_slug, date, is_projection):
         return self.get(indicator__slug=indicator_slug, date=date, is_projection=is_projection)
 
@@ -544,6 +596,11 @@ class IndicatorValue(models.Model):
         return (self.indicator.slug, self.date.isoformat(), self.is_projection)
 
     natural_key.dependencies = ["workstreams.indicator"]
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of IndicatorValueQuerySet.public_condition(), for one value."""
+        return self.indicator.is_public
 
     @property
     def date_display(self) -> str:

@@ -19,7 +19,7 @@ class WorkstreamListView(ListView):
     context_object_name = "workstreams"
 
     def get_queryset(self):
-        return Workstream.objects.published().with_partners()
+        return Workstream.objects.public().with_partners()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -37,7 +37,7 @@ class WorkstreamListView(ListView):
 
 
 class OutputListView(FilterView):
-    """The library of published outputs, newest first and undated ones last."""
+    """The library of public outputs, newest first and undated ones last."""
 
     filterset_class = OutputFilterSet
     strict = False  # a bad part of the filter is left out with a message, not the whole page
@@ -47,11 +47,11 @@ class OutputListView(FilterView):
 
     def get_queryset(self):
         return (
-            Output.objects.published()
+            Output.objects.public()
             .latest_first()
             .prefetch_related(
-                Prefetch("publishers", queryset=Organisation.objects.published()),
-                Prefetch("workstreams", queryset=Workstream.objects.published()),
+                Prefetch("publishers", queryset=Organisation.objects.public()),
+                Prefetch("workstreams", queryset=Workstream.objects.public()),
             )
         )
 

@@ -1,5 +1,5 @@
 """The filter of /organisations/: kind, UK nation or region, and the role an organisation
-plays in the published record, each choice labelled with how many organisations it shows.
+plays in the public record, each choice labelled with how many organisations it shows.
 
 A value typed into the address that is not a choice (an unknown kind, 10,000 characters,
 SQL) is checked in Python, never sent to the database, and left out with a plain message
@@ -24,7 +24,7 @@ from workstreams.models import Output, Partnership
 class Role:
     key: str
     label: str
-    rows: object  # a queryset of the published rows that give an organisation this role
+    rows: object  # a queryset of the public rows that give an organisation this role
     link: str  # the field of those rows that names the organisation
 
     def played(self):
@@ -32,33 +32,22 @@ class Role:
         return Exists(self.rows.filter(**{self.link: OuterRef("pk")}))
 
 
-def _partnerships(role: str):
-    return Partnership.objects.filter(role=role, workstream__is_published=True)
-
-
-# Only published rows give a role: a draft award does not make its recipient a recipient yet.
+# Only public rows give a role: a draft award does not make its recipient a recipient yet.
 ROLES = (
-    Role("funder", "Funder of an award", Award.objects.published(), "funder"),
-    Role("recipient", "Recipient of an award", Award.objects.published(), "recipient"),
+    Role("funder", "Funder of an award", Award.objects.public(), "funder"),
+    Role("recipient", "Recipient of an award", Award.objects.public(), "recipient"),
     *(
         Role(
             f"workstream-{role.value}",
             f"Workstream {role.label.lower()}",
-            _partnerships(role.value),
+            Partnership.objects.public().filter(role=role.value),
             "organisation",
         )
         for role in Partnership.Role
     ),
-    Role(
-        "employer",
-        "Employer of apprentices",
-        CohortEmployer.objects.filter(
-            cohort__is_published=True, cohort__programme__is_published=True
-        ),
-        "organisation",
-    ),
-    Role("training-centre", "Training centre", TrainingCentre.objects.published(), "organisation"),
-    Role("publisher", "Publisher of outputs", Output.objects.published(), "publishers"),
+    Role("employer", "Employer of apprentices", CohortEmployer.objects.public(), "organisation"),
+    Role("training-centre", "Training centre", TrainingCentre.objects.public(), "organisation"),
+    Role("publisher", "Publisher of outputs", Output.objects.public(), "publishers"),
 )
 ROLES_BY_KEY = {role.key: role for role in ROLES}
 

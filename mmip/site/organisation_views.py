@@ -15,7 +15,7 @@ ORGANISATIONS_PER_PAGE = 50
 
 
 class OrganisationListView(FilterView):
-    """The directory: every published organisation, filtered by kind, region and role."""
+    """The directory: every public organisation, filtered by kind, region and role."""
 
     filterset_class = OrganisationFilterSet
     strict = False  # a bad part of the filter is left out with a message, not the whole page
@@ -25,7 +25,7 @@ class OrganisationListView(FilterView):
 
     def get_queryset(self):
         # As people sort names: "Gatsby" before "GSK".
-        return Organisation.objects.published().order_by(Lower("name"), "pk")
+        return Organisation.objects.public().order_by(Lower("name"), "pk")
 
     def paginate_queryset(self, queryset, page_size):
         # Only the page shown needs its roles and parent. get_page() turns a page number
@@ -44,7 +44,7 @@ class OrganisationListView(FilterView):
 
 
 class OrganisationDetailView(DetailView):
-    """Every role one organisation plays, on one page, published rows only."""
+    """Every role one organisation plays, on one page, public rows only."""
 
     template_name = "site/organisation_detail.html"
     context_object_name = "organisation"

@@ -1,4 +1,4 @@
-"""Full-text search of the published record, for /search/?q=.
+"""Full-text search of the public record, for /search/?q=.
 
 Each kind of result is matched through its model's search document exactly as its GIN
 index holds it (mmip/fulltext.py), so PostgreSQL answers from the index.
@@ -18,7 +18,7 @@ from django.apps import apps
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, TextField, Value, When, Window
+from django.db.models import Case, CharField, Count, F, TextField, Value, When, Window
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,7 +48,6 @@ class Kind:
     label: str
     singular: str
     model: str
-    visible: Q  # published, and reachable: a record whose page is a draft's is left out
     heading: object  # the field or expression a result is titled with
     snippet: tuple[str, ...]
     order: tuple[str, ...]  # after rank, for results that rank alike
@@ -59,7 +58,9 @@ class Kind:
         return f"site/search/{self.key}.html"
 
     def queryset(self):
-        return apps.get_model(self.model).objects.filter(self.visible)
+        """The records of this kind the public may see: a result always leads to a page
+        that answers."""
+        return apps.get_model(self.model).objects.public()
 
 
 KINDS = (
@@ -68,7 +69,6 @@ KINDS = (
         label="Organisations",
         singular="organisation",
         model="mmip.Organisation",
-        visible=Q(is_published=True),
         heading=Case(
             When(short_name="", then=F("name")),
             default=Concat("name", Value(" ("), "short_name", Value(")")),
@@ -82,7 +82,6 @@ KINDS = (
         label="Workstreams",
         singular="workstream",
         model="workstreams.Workstream",
-        visible=Q(is_published=True),
         heading=F("name"),
         snippet=("aim", "description"),
         order=("display_order", "name"),
@@ -92,7 +91,6 @@ KINDS = (
         label="Initiatives",
         singular="initiative",
         model="workstreams.Initiative",
-        visible=Q(is_published=True, workstream__is_published=True),
         heading=F("name"),
         snippet=("summary", "description"),
         order=("name",),
@@ -103,7 +101,6 @@ KINDS = (
         label="Awards",
         singular="award",
         model="funding.Award",
-        visible=Q(is_published=True),
         heading=F("title"),
         snippet=("description",),
         order=("-award_date", "identifier"),
@@ -114,7 +111,6 @@ KINDS = (
         label="Outputs",
         singular="output",
         model="workstreams.Output",
-        visible=Q(is_published=True),
         heading=F("title"),
         snippet=("summary",),
         order=("-date", "title"),
@@ -124,8 +120,6 @@ KINDS = (
         label="Milestones",
         singular="milestone",
         model="workstreams.Milestone",
-        visible=Q(is_published=True)
-        & (Q(workstream__isnull=True) | Q(workstream__is_published=True)),
         heading=F("title"),
         snippet=("place", "description"),
         order=("-date", "title"),
@@ -180,7 +174,7 @@ def to_tsquery(text: str) -> SearchQuery:
 
 
 def matches(kind: Kind, text: str):
-    """Published records of one kind matching the query, best first, each annotated with
+    """Public records of one kind matching the query, best first, each annotated with
     its rank and its highlighted heading and snippet (marked, not yet escaped)."""
     model = apps.get_model(kind.model)
     document = indexed_document(model)
@@ -303,7 +297,7 @@ def has_search_terms(text: str) -> bool:
 
 
 def suggest_spelling(text: str) -> str | None:
-    """The query with each unknown word replaced by the closest word in a published title,
+    """The query with each unknown word replaced by the closest word in a public title,
     or None when no word looks misspelt."""
     words = {word.lower() for word in WORD.findall(text)}
     if not words:

@@ -31,11 +31,11 @@ AWARD_ROLES = ("funder", "recipient", "routed_through")
 
 
 def headline_values():
-    """One value per published indicator: its latest count of what happened, or, for an
+    """One value per public indicator: its latest count of what happened, or, for an
     indicator that only has forecasts, its latest projection. DISTINCT ON keeps it one query
     however many values each indicator has."""
     return (
-        IndicatorValue.objects.filter(indicator__is_published=True)
+        IndicatorValue.objects.public()
         .select_related("indicator")
         .order_by("indicator__name", "is_projection", "-date")
         .distinct("indicator__name")
@@ -44,28 +44,28 @@ def headline_values():
 
 def latest_outputs():
     return (
-        Output.objects.published()
+        Output.objects.public()
         .latest_first()
-        .prefetch_related(Prefetch("publishers", queryset=Organisation.objects.published()))
+        .prefetch_related(Prefetch("publishers", queryset=Organisation.objects.public()))
     )
 
 
-def published_counts() -> list[tuple[str, int]]:
-    """How many published records of each kind there are: a count query for each kind."""
+def public_counts() -> list[tuple[str, int]]:
+    """How many public records of each kind there are: a count query for each kind."""
     return [
         (label, queryset.count())
         for label, queryset in (
-            ("Organisations", Organisation.objects.published()),
-            ("Workstreams", Workstream.objects.published()),
-            ("Initiatives", Initiative.objects.published()),
+            ("Organisations", Organisation.objects.public()),
+            ("Workstreams", Workstream.objects.public()),
+            ("Initiatives", Initiative.objects.public()),
             ("Milestones", Milestone.objects.public()),
-            ("Outputs", Output.objects.published()),
-            ("Funding programmes", FundingProgramme.objects.published()),
-            ("Awards", Award.objects.published()),
-            ("Apprenticeship programmes", ApprenticeshipProgramme.objects.published()),
-            ("Apprenticeship cohorts", Cohort.objects.published()),
-            ("Training centres", TrainingCentre.objects.published()),
-            ("Learning resources", LearningResource.objects.published()),
+            ("Outputs", Output.objects.public()),
+            ("Funding programmes", FundingProgramme.objects.public()),
+            ("Awards", Award.objects.public()),
+            ("Apprenticeship programmes", ApprenticeshipProgramme.objects.public()),
+            ("Apprenticeship cohorts", Cohort.objects.public()),
+            ("Training centres", TrainingCentre.objects.public()),
+            ("Learning resources", LearningResource.objects.public()),
         )
     ]
 
@@ -74,59 +74,53 @@ def published_counts() -> list[tuple[str, int]]:
 
 
 def organisation_pages():
-    """Published organisations with every published row their page shows, one query for
-    each kind of row."""
-    programmes = ApprenticeshipProgramme.objects.published()
+    """Public organisations with every public row their page shows, one query for each
+    kind of row. The parent and each centre's network are joined, as the page names them
+    only where public and so reads their is_public."""
+    programmes = ApprenticeshipProgramme.objects.public()
     return (
-        Organisation.objects.published()
+        Organisation.objects.public()
         .select_related("parent")
         .prefetch_related(
-            Prefetch("parts", queryset=Organisation.objects.published()),
+            Prefetch("parts", queryset=Organisation.objects.public()),
             Prefetch(
                 "partnerships",
-                queryset=Partnership.objects.filter(workstream__is_published=True)
+                queryset=Partnership.objects.public()
                 .select_related("workstream")
                 .order_by("workstream__display_order", "workstream__name", "role"),
             ),
-            # An initiative's page is an anchor on its workstream's page.
             Prefetch(
-                "initiatives",
-                queryset=Initiative.objects.published()
-                .filter(workstream__is_published=True)
-                .select_related("workstream"),
+                "initiatives", queryset=Initiative.objects.public().select_related("workstream")
             ),
-            Prefetch("outputs", queryset=Output.objects.published().latest_first()),
-            Prefetch("funding_programmes", queryset=FundingProgramme.objects.published()),
+            Prefetch("outputs", queryset=Output.objects.public().latest_first()),
+            Prefetch("funding_programmes", queryset=FundingProgramme.objects.public()),
             Prefetch("apprenticeships_led", queryset=programmes),
             Prefetch("apprenticeship_communities", queryset=programmes),
             Prefetch(
                 "cohort_places",
-                queryset=CohortEmployer.objects.filter(
-                    cohort__is_published=True, cohort__programme__is_published=True
-                )
+                queryset=CohortEmployer.objects.public()
                 .select_related("cohort__programme")
                 .order_by("cohort__start_date", "cohort__name"),
             ),
             Prefetch(
                 "cohorts_trained",
-                queryset=Cohort.objects.published()
-                .filter(programme__is_published=True)
+                queryset=Cohort.objects.public()
                 .select_related("programme")
                 .order_by("start_date", "name"),
             ),
             Prefetch(
                 "training_centres",
-                queryset=TrainingCentre.objects.published().select_related("network"),
+                queryset=TrainingCentre.objects.public().select_related("network__workstream"),
             ),
-            Prefetch("learning_resources", queryset=LearningResource.objects.published()),
+            Prefetch("learning_resources", queryset=LearningResource.objects.public()),
         )
     )
 
 
 def awards_of(organisation: Organisation, role: str):
-    """The latest AWARDS_SHOWN published awards in which the organisation plays role."""
+    """The latest AWARDS_SHOWN public awards in which the organisation plays role."""
     return (
-        Award.objects.published()
+        Award.objects.public()
         .with_parties()
         .filter(**{role: organisation})
         .order_by("-award_date", "identifier")[:AWARDS_SHOWN]
@@ -137,7 +131,7 @@ def award_totals_of(organisation: Organisation) -> dict[str, dict]:
     """{role: {"count": n, "total": £}} for awards given, received and routed through, in
     one query: each role's figures are a filtered aggregate over the organisation's awards."""
     figures = (
-        Award.objects.published()
+        Award.objects.public()
         .filter(Q(funder=organisation) | Q(recipient=organisation) | Q(routed_through=organisation))
         .aggregate(
             **{
@@ -160,32 +154,36 @@ def award_totals_of(organisation: Organisation) -> dict[str, dict]:
 
 
 def workstream_pages():
-    """Published workstreams with every published row their page shows."""
+    """Public workstreams with every public row their page shows. What the page names only
+    where public (an initiative's larger initiative, a milestone's initiative, a
+    programme's lead) is joined with what its is_public reads."""
     return (
-        Workstream.objects.published()
+        Workstream.objects.public()
         .with_partners()
         .prefetch_related(
             Prefetch(
                 "initiatives",
-                queryset=Initiative.objects.published()
+                queryset=Initiative.objects.public()
                 .select_related("part_of__workstream")
                 .prefetch_related(
-                    Prefetch("organisations", queryset=Organisation.objects.published())
+                    Prefetch("organisations", queryset=Organisation.objects.public())
                 ),
             ),
-            Prefetch("awards", queryset=Award.objects.published().with_parties()),
-            Prefetch("indicators", queryset=Indicator.objects.published().with_values()),
+            Prefetch("awards", queryset=Award.objects.public().with_parties()),
+            Prefetch("indicators", queryset=Indicator.objects.public().with_values()),
             Prefetch("outputs", queryset=latest_outputs()),
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.public().select_related("initiative").in_date_order(),
+                queryset=Milestone.objects.public()
+                .select_related("initiative__workstream")
+                .in_date_order(),
             ),
             Prefetch(
                 "apprenticeship_programmes",
-                queryset=ApprenticeshipProgramme.objects.published()
+                queryset=ApprenticeshipProgramme.objects.public()
                 .select_related("lead")
                 .prefetch_related(
-                    Prefetch("community_organisations", queryset=Organisation.objects.published())
+                    Prefetch("community_organisations", queryset=Organisation.objects.public())
                 ),
             ),
         )
@@ -206,23 +204,25 @@ def partners_by_role(workstream: Workstream) -> list[tuple[str, list[Partnership
 
 def indicator_pages():
     return (
-        Indicator.objects.published()
+        Indicator.objects.public()
         .with_values()
         .prefetch_related(
-            Prefetch("workstreams", queryset=Workstream.objects.published()),
+            Prefetch("workstreams", queryset=Workstream.objects.public()),
             Prefetch(
-                "apprenticeship_programmes", queryset=ApprenticeshipProgramme.objects.published()
+                "apprenticeship_programmes", queryset=ApprenticeshipProgramme.objects.public()
             ),
         )
     )
 
 
 def timeline_milestones():
+    """Public milestones in date order, with what the timeline names only where public
+    (the initiative, with the workstream its is_public reads, and the output) joined."""
     return (
         Milestone.objects.public()
-        .select_related("initiative__workstream", "output")
+        .select_related("workstream", "initiative__workstream", "output")
         .prefetch_related(
-            Prefetch("awards", queryset=Award.objects.published().order_by("award_date"))
+            Prefetch("awards", queryset=Award.objects.public().order_by("award_date"))
         )
         .in_date_order()
     )

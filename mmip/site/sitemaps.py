@@ -1,4 +1,4 @@
-"""/sitemap.xml: every public page, from the list pages to each published record's page."""
+"""/sitemap.xml: every public page, from the list pages to each public record's page."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -32,7 +32,7 @@ class PageSitemap(Sitemap):
 
 
 class RecordSitemap(Sitemap):
-    """The published records of one model, each at its page. Only the field that makes
+    """The public records of one model, each at its page. Only the field that makes
     the address is read, so a map of many thousands of awards stays one light query."""
 
     def __init__(self, queryset, url_name: str, key: str):
@@ -41,7 +41,7 @@ class RecordSitemap(Sitemap):
         self.key = key
 
     def items(self):
-        return self.queryset.published().only(self.key).order_by(self.key)
+        return self.queryset.public().only(self.key).order_by(self.key)
 
     def location(self, record):
         return reverse(self.url_name, args=[getattr(record, self.key)])

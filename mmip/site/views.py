@@ -22,14 +22,17 @@ EXAMPLE_SEARCHES = 4
 
 
 def home(request):
-    workstreams = list(Workstream.objects.published())
+    workstreams = list(Workstream.objects.public())
     context = {
         "workstreams": [w for w in workstreams if not w.is_overarching],
         "overarching_workstreams": [w for w in workstreams if w.is_overarching],
-        "award_totals": Award.objects.published().totals(),
-        "organisation_count": Organisation.objects.published().count(),
+        "award_totals": Award.objects.public().totals(),
+        "organisation_count": Organisation.objects.public().count(),
         "headline_values": selectors.headline_values(),
-        "milestones": Milestone.objects.public().latest_first()[:LATEST_MILESTONES],
+        # Each names and links to its workstream.
+        "milestones": Milestone.objects.public()
+        .select_related("workstream")
+        .latest_first()[:LATEST_MILESTONES],
         "outputs": selectors.latest_outputs()[:LATEST_OUTPUTS],
     }
     return render(request, "site/home.html", context)
@@ -67,7 +70,7 @@ def search(request):
     if outcome is None or not outcome.total:
         # Something to try: the workstreams' names are words the record is sure to hold.
         context["examples"] = list(
-            Workstream.objects.published().values_list("name", flat=True)[:EXAMPLE_SEARCHES]
+            Workstream.objects.public().values_list("name", flat=True)[:EXAMPLE_SEARCHES]
         )
     return render(request, "site/search.html", context)
 
@@ -76,12 +79,12 @@ def search(request):
 
 
 def about_data(request):
-    award_totals = Award.objects.published().totals()
+    award_totals = Award.objects.public().totals()
     return render(
         request,
         "site/about_data.html",
         {
-            "counts": selectors.published_counts(),
+            "counts": selectors.public_counts(),
             "award_totals": award_totals,
             "breadcrumbs": [("Home", reverse("home")), ("About the data", None)],
         },

@@ -26,7 +26,7 @@ class WorkstreamDetailView(DetailView):
             indicator_charts=[
                 (indicator, indicator_chart(indicator)) for indicator in workstream.indicators.all()
             ],
-            award_totals=Award.objects.published().for_workstream(workstream).totals(),
+            award_totals=Award.objects.public().for_workstream(workstream).totals(),
             breadcrumbs=[
                 ("Home", reverse("home")),
                 ("Workstreams", reverse("workstream-list")),
@@ -57,7 +57,7 @@ class IndicatorDetailView(DetailView):
 
 
 class TimelineView(FilterView):
-    """Every published milestone in date order, grouped by year by the template."""
+    """Every public milestone in date order, grouped by year by the template."""
 
     filterset_class = MilestoneFilterSet
     strict = False  # a bad part of the filter is left out with a message, not the whole page

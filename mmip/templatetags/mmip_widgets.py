@@ -24,15 +24,13 @@ def dated(value, precision="day"):
 
 @register.simple_tag
 def organisation_link(organisation):
-    """The organisation's name, linked to its page only when that page is public: an award's
-    funder may still be a draft while the award, and so the name, is published."""
-    if organisation is None:
+    """The organisation's name linked to its page, or nothing when the organisation is not
+    public: a draft is never named. Pages list only public organisations where they can, and
+    where a record names one it may not (a programme's lead, an award's routed-through
+    body) they ask its is_public to leave out the words around it too."""
+    if organisation is None or not organisation.is_public:
         return ""
-    if organisation.is_published:
-        return format_html(
-            '<a href="{}">{}</a>', organisation.get_absolute_url(), organisation.name
-        )
-    return organisation.name
+    return format_html('<a href="{}">{}</a>', organisation.get_absolute_url(), organisation.name)
 
 
 @register.inclusion_tag("includes/award_table.html")
