@@ -294,7 +294,9 @@ class TrainingCentre(PublishableModel):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("organisation-detail", args=[self.organisation.slug])
+        # Its row on the skills page, which lists every public centre; its organisation's
+        # page may not be public.
+        return f"{reverse('skills')}#centre-{self.slug}"
 
     @property
     def date_added_display(self) -> str:

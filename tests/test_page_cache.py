@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from funding.models import Award
+from mmip.edit_conflicts import RECORD_VERSION
 from mmip.pagecache import forget_recent_pages
 from mmip.pagecache.middleware import page_key, read_stored
 from mmip.pagecache.sequence import WRITERS_LOCK
@@ -80,9 +81,14 @@ def test_an_edit_shows_on_the_next_public_request(client, workstream):
 def test_an_admin_edit_invalidates_every_cached_page(client, admin_client, workstream):
     client.get("/")
     client.get("/workstreams/skills/")
+    change_url = f"/admin/workstreams/workstream/{workstream.pk}/change/"
+    form = admin_client.get(change_url).context["adminform"].form
     admin_client.post(
-        f"/admin/workstreams/workstream/{workstream.pk}/change/",
+        change_url,
         {
+            # The record as the form was opened, which every admin save carries
+            # (mmip/edit_conflicts.py).
+            RECORD_VERSION: form[RECORD_VERSION].value(),
             "name": "Skills",
             "slug": "skills",
             "aim": "A new aim from the admin.",

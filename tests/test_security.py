@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "mmip.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://mmip.example.org",
     "BEHIND_HTTPS_PROXY": "true",
+    # The embedded server by name, as on this machine; a DATABASE_URL in the environment wins.
+    "EMBEDDED_DATABASE": "true",
 }
 
 

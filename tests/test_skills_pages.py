@@ -426,3 +426,14 @@ def test_the_workstream_page_links_each_programme_to_its_page(client, programme)
         f'<a href="{programme_url(programme)}">Advanced Therapy Manufacturing Apprenticeships</a>'
         in content
     )
+
+
+def test_a_training_centres_address_is_its_row_on_the_skills_page_whatever_its_organisation(
+    client,
+):
+    centre = TrainingCentreFactory(organisation=OrganisationFactory(is_published=False))
+
+    url = centre.get_absolute_url()
+
+    assert url == f"{reverse('skills')}#centre-{centre.slug}"
+    assert f'id="centre-{centre.slug}"' in client.get(reverse("skills")).content.decode()
