@@ -9,7 +9,7 @@ message on the page.
 import re
 
 from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import render
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_safe
 from funding import stats
 from funding.filters import AwardFilterSet
 from mmip.charts import bar_chart
-from mmip.filtering import shown
 from mmip.formatting import money
+from mmip.paging import page_of, page_size
 from mmip.widgets import QuickSelectMixin
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -119,36 +119,6 @@ def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
     return choice_fields
 
 
-def _page_size(data) -> tuple[int, str | None]:
-    value = data.get("per_page", "")
-    if value == "":
-        return DEFAULT_PAGE_SIZE, None
-    if value in {str(size) for size in PAGE_SIZES}:
-        return int(value), None
-    sizes = ", ".join(str(size) for size in PAGE_SIZES[:-1]) + f" or {PAGE_SIZES[-1]}"
-    return DEFAULT_PAGE_SIZE, (
-        f"A page can show {sizes} awards, not “{shown(value)}”, so this page shows {DEFAULT_PAGE_SIZE}."
-    )
-
-
-def _page(paginator: Paginator, value: str | None):
-    """The page asked for, or the nearest real one with a message saying why: a page
-    number that is not one must never be a 404 or a 500."""
-    if value in (None, ""):
-        return paginator.page(1), None
-    try:
-        return paginator.page(paginator.validate_number(value)), None
-    except PageNotAnInteger:
-        problem = f"“{shown(value)}” is not a page number, so this is the first page."
-        return paginator.page(1), problem
-    except EmptyPage:
-        if int(value) < 1:
-            return paginator.page(1), "Pages are numbered from 1, so this is the first page."
-        last = paginator.num_pages
-        problem = f"There {'is only 1 page' if last == 1 else f'are only {last} pages'} of these awards, so this is the last."
-        return paginator.page(last), problem
-
-
 def _is_filtered(filterset: AwardFilterSet, data) -> bool:
     """Whether the address asks for some of the awards rather than all (sorting does not)."""
     return any(
@@ -221,10 +191,12 @@ def explorer(request):
     filterset = award_filter(data)
     awards = filterset.qs
     totals, years, by_funder = stats.figures(awards)
-    per_page, size_problem = _page_size(data)
+    per_page, size_problem = page_size(
+        data.get("per_page"), sizes=PAGE_SIZES, default=DEFAULT_PAGE_SIZE, things="awards"
+    )
     paginator = Paginator(awards, per_page)
     paginator.count = totals.count  # counted by the summary already: no second COUNT
-    page, page_problem = _page(paginator, data.get("page"))
+    page, page_problem = page_of(paginator, data.get("page"), things="awards")
     sort = _current_sort(filterset)
     context = {
         "filter": filterset,

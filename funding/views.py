@@ -18,6 +18,7 @@ from funding import stats
 from funding.explorer import explorer_url
 from funding.filters import public_awards
 from funding.models import Award, FundingProgramme
+from mmip.paging import page_of
 from workstreams.models import Milestone, Output, Workstream
 
 AWARDS_SHOWN = 20  # on a programme's page; the explorer lists the rest
@@ -103,7 +104,7 @@ ROLE_PAGES = {
 def _organisation_table(request, role: str):
     page_details = ROLE_PAGES[role]
     paginator = Paginator(stats.organisation_summary(role), ORGANISATIONS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page, _ = page_of(paginator, request.GET.get("page"))
     for organisation in page.object_list:
         organisation.explorer_url = explorer_url(**{role: organisation.slug})
     return render(

@@ -8,6 +8,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from mmip.models import Organisation
+from mmip.paging import PagedMixin
 from workstreams.filters import OutputFilterSet
 from workstreams.models import Output, Partnership, Workstream
 
@@ -36,7 +37,7 @@ class WorkstreamListView(ListView):
         return context
 
 
-class OutputListView(FilterView):
+class OutputListView(PagedMixin, FilterView):
     """The library of public outputs, newest first and undated ones last."""
 
     filterset_class = OutputFilterSet
@@ -54,13 +55,6 @@ class OutputListView(FilterView):
                 Prefetch("workstreams", queryset=Workstream.objects.public()),
             )
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        # get_page() turns a page number that is not one (letters, 0, 99999) into the
-        # nearest real page, where ListView would answer 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -8,13 +8,14 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from mmip.models import Organisation
+from mmip.paging import PagedMixin
 from mmip.site import selectors
 from mmip.site.filters import OrganisationFilterSet, roles_of, with_roles
 
 ORGANISATIONS_PER_PAGE = 50
 
 
-class OrganisationListView(FilterView):
+class OrganisationListView(PagedMixin, FilterView):
     """The directory: every public organisation, filtered by kind, region and role."""
 
     filterset_class = OrganisationFilterSet
@@ -28,13 +29,13 @@ class OrganisationListView(FilterView):
         return Organisation.objects.public().order_by(Lower("name"), "pk")
 
     def paginate_queryset(self, queryset, page_size):
-        # Only the page shown needs its roles and parent. get_page() turns a page number
-        # that is not one (letters, 0, 99999) into the nearest real page, not a 404.
-        paginator = self.get_paginator(with_roles(queryset).select_related("parent"), page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        for organisation in page.object_list:
+        # Only the page shown needs its roles and parent.
+        paginator, page, organisations, is_paginated = super().paginate_queryset(
+            with_roles(queryset).select_related("parent"), page_size
+        )
+        for organisation in organisations:
             organisation.roles = roles_of(organisation)
-        return paginator, page, page.object_list, page.has_other_pages()
+        return paginator, page, organisations, is_paginated
 
     def get_context_data(self, **kwargs):
         self.filterset.count_choices()
