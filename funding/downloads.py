@@ -12,14 +12,6 @@ from django.views.decorators.http import require_safe
 
 from funding import exports
 from funding.explorer import award_filter, download_query
-from funding.filters import AwardFilterSet
-
-
-def _left_out(filterset: AwardFilterSet) -> list[str]:
-    """The parameters the filter could not use: given, but not among the cleaned values."""
-    form = filterset.form
-    form.is_valid()
-    return [name for name in form.fields if name not in form.cleaned_data and form.data.get(name)]
 
 
 def _download(chunks, *, name: str, content_type: str, left_out: list[str]):
@@ -44,7 +36,7 @@ def _file_of_awards(export, name: str, content_type: str):
             export(filterset.qs),
             name=name,
             content_type=content_type,
-            left_out=_left_out(filterset),
+            left_out=filterset.left_out,
         )
 
     return view
@@ -78,5 +70,5 @@ def download_360giving(request):
         chunks,
         name="360giving.json",
         content_type="application/json",
-        left_out=_left_out(filterset),
+        left_out=filterset.left_out,
     )

@@ -119,13 +119,6 @@ def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
     return choice_fields
 
 
-def _is_filtered(filterset: AwardFilterSet, data) -> bool:
-    """Whether the address asks for some of the awards rather than all (sorting does not)."""
-    return any(
-        value for name in filterset.form.fields if name != "sort" for value in data.getlist(name)
-    )
-
-
 def download_query(data) -> str:
     """The query string of the downloads: the filter and sort as the address gives them, less
     empty values and the page, as a download holds every page."""
@@ -200,7 +193,7 @@ def explorer(request):
     sort = _current_sort(filterset)
     context = {
         "filter": filterset,
-        "is_filtered": _is_filtered(filterset, data),
+        "is_filtered": filterset.is_filtered,
         # With no awards at all there is one empty page, whatever page was asked for.
         "page_problems": [
             problem for problem in (size_problem, totals.count and page_problem) if problem

@@ -3,9 +3,7 @@
 Invalid input never raises and never empties the page. Each part of the filter that does not
 make sense (letters in an amount, an unknown funder, a year range the wrong way round) is
 left out with a plain message in ``filterset.messages``, and the valid parts still apply, as
-GrantNav does. ``filterset.qs`` is therefore always a usable queryset. A FilterView using
-this FilterSet must set ``strict = False``, or django-filter shows nothing when the form has
-any error.
+GrantNav does. ``filterset.qs`` is therefore always a usable queryset.
 """
 
 import datetime
@@ -20,7 +18,7 @@ from django.db.models import Exists, Func, IntegerField, OuterRef, Q
 from django.db.models.lookups import Exact
 
 from funding.models import Award, FundingProgramme
-from mmip.filtering import left_out, shown
+from mmip.filtering import LenientFilterSet, shown
 from mmip.fulltext import CONFIG as SEARCH_CONFIG
 from mmip.fulltext import indexed_document
 from mmip.models import Organisation
@@ -221,7 +219,7 @@ class AwardFilterForm(forms.Form):
             del self.cleaned_data[low_name], self.cleaned_data[high_name]
 
 
-class AwardFilterSet(django_filters.FilterSet):
+class AwardFilterSet(LenientFilterSet):
     """Filters public awards. Bind it to ``request.GET``; read ``qs`` for the rows (funder,
     recipient, routed-through body and programme joined in the same query) and ``messages``
     for anything that was left out. Every multiple-choice filter takes repeated parameters
@@ -315,11 +313,6 @@ class AwardFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset if queryset is not None else public_awards(), **kwargs)
-
-    @property
-    def messages(self) -> list[str]:
-        """Plain sentences for the page, one for each part of the filter that was left out."""
-        return left_out(self)
 
     def filter_text(self, queryset, name, value):
         """Every word must match: a word of the award's title or description (or its

@@ -4,8 +4,7 @@ Every filter is a drop-down whose choices come from the public record, so a visi
 never pick something that gives an empty page. A value typed into the address instead
 (an unknown slug, letters for a year, 10,000 characters, SQL) is checked against those
 choices in Python, never sent to the database, and left out with a plain message in
-``filterset.messages`` while the rest of the filter still applies. A FilterView using these
-FilterSets must set ``strict = False``, or django-filter shows nothing when any part is bad.
+``filterset.messages`` while the rest of the filter still applies.
 """
 
 import datetime
@@ -30,22 +29,7 @@ def year_filter(things: str) -> LenientChoiceFilter:
 
 
 class RecordFilterSet(LenientFilterSet):
-    """Choices are read once per request from the public rows the page lists (the
-    ``queryset`` it is given), and what could not be used is reported in ``messages``."""
-
     date_field = "date"
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        # self.filters is this instance's own copy, so setting choices here before the form
-        # is built costs one query per filter and leaks nothing between requests.
-        for name, choices in self.public_choices().items():
-            self.filters[name].extra["choices"] = choices
-
-    def public_choices(self) -> dict[str, list[tuple[str, str]]]:
-        """{filter name: [(value, label)]} for the filters whose choices are read from the
-        record; each subclass names its own."""
-        return {}
 
     def filter_year(self, queryset, name, value):
         # A range rather than __year, so the date index serves it.

@@ -5,8 +5,8 @@ apprenticeships, so they live with the site-wide pages (mmip/site/workstream_vie
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import ListView
-from django_filters.views import FilterView
 
+from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
 from mmip.paging import PagedMixin
 from workstreams.filters import OutputFilterSet
@@ -37,11 +37,10 @@ class WorkstreamListView(ListView):
         return context
 
 
-class OutputListView(PagedMixin, FilterView):
+class OutputListView(PagedMixin, LenientFilterView):
     """The library of public outputs, newest first and undated ones last."""
 
     filterset_class = OutputFilterSet
-    strict = False  # a bad part of the filter is left out with a message, not the whole page
     template_name = "workstreams/output_list.html"
     context_object_name = "outputs"
     paginate_by = OUTPUTS_PER_PAGE

@@ -5,8 +5,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
+from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
 from mmip.paging import PagedMixin
 from mmip.site import selectors
@@ -15,11 +15,10 @@ from mmip.site.filters import OrganisationFilterSet, roles_of, with_roles
 ORGANISATIONS_PER_PAGE = 50
 
 
-class OrganisationListView(PagedMixin, FilterView):
+class OrganisationListView(PagedMixin, LenientFilterView):
     """The directory: every public organisation, filtered by kind, region and role."""
 
     filterset_class = OrganisationFilterSet
-    strict = False  # a bad part of the filter is left out with a message, not the whole page
     template_name = "site/organisation_list.html"
     context_object_name = "organisations"
     paginate_by = ORGANISATIONS_PER_PAGE

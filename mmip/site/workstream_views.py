@@ -4,9 +4,9 @@ funding and skills apps too and live here rather than in workstreams/."""
 
 from django.urls import reverse
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
 from funding.models import Award
+from mmip.filtering import LenientFilterView
 from mmip.site import selectors
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
@@ -56,11 +56,10 @@ class IndicatorDetailView(DetailView):
         )
 
 
-class TimelineView(FilterView):
+class TimelineView(LenientFilterView):
     """Every public milestone in date order, grouped by year by the template."""
 
     filterset_class = MilestoneFilterSet
-    strict = False  # a bad part of the filter is left out with a message, not the whole page
     template_name = "workstreams/timeline.html"
     context_object_name = "milestones"
 
