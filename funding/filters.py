@@ -6,7 +6,6 @@ left out with a plain message in ``filterset.messages``, and the valid parts sti
 GrantNav does. ``filterset.qs`` is therefore always a usable queryset.
 """
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from django.db.models import Exists, Func, IntegerField, OuterRef, Q
 from django.db.models.lookups import Exact
 
 from funding.models import Award, FundingProgramme
+from mmip.dates import in_years
 from mmip.filtering import LenientFilterSet, shown
 from mmip.fulltext import CONFIG as SEARCH_CONFIG
 from mmip.fulltext import indexed_document
@@ -155,10 +155,22 @@ class AmountFilter(django_filters.NumberFilter):
 
 
 class YearFilter(django_filters.NumberFilter):
+    """One end of a range of years typed into the address: awards from the first year on
+    (end="first") or up to the last (end="last")."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *, end: str, **kwargs):
+        super().__init__(field_name="award_date", **kwargs)
+        self.end = end
 
     def get_max_validator(self):
         return None  # the field's own range gives the message
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(in_years(self.field_name, **{self.end: value}))
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -263,12 +275,8 @@ class AwardFilterSet(LenientFilterSet):
         method="filter_workstream",
         **_choice_messages("workstream"),
     )
-    year_from = YearFilter(
-        label="Awarded from (year)", method="filter_year_from", **_year_field_options("first")
-    )
-    year_to = YearFilter(
-        label="Awarded to (year)", method="filter_year_to", **_year_field_options("last")
-    )
+    year_from = YearFilter(label="Awarded from (year)", end="first", **_year_field_options("first"))
+    year_to = YearFilter(label="Awarded to (year)", end="last", **_year_field_options("last"))
     amount_min = AmountFilter(
         label="Smallest amount (£)",
         field_name="amount",
@@ -356,10 +364,3 @@ class AwardFilterSet(LenientFilterSet):
             workstream__in=[workstream.pk for workstream in value]
         )
         return queryset.filter(pk__in=tagged.values("award_id"))
-
-    # Whole-date comparisons rather than __year, so the award_date index serves them.
-    def filter_year_from(self, queryset, name, value):
-        return queryset.filter(award_date__gte=datetime.date(value, 1, 1))
-
-    def filter_year_to(self, queryset, name, value):
-        return queryset.filter(award_date__lte=datetime.date(value, 12, 31))

@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from mmip import services
+from mmip.dates import in_years, years_of
 from mmip.edit_conflicts import ListEditForm, RecordCheck, RecordVersionForm, key_to
 from mmip.services import record_baselines, record_history
 
@@ -118,19 +119,14 @@ def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
         parameter_name = f"{field}_year"
 
         def lookups(self, request, model_admin):
-            years = (
-                model_admin.model._default_manager.filter(**{f"{field}__isnull": False})
-                .annotate(year=ExtractYear(field))
-                .order_by("-year")
-                .values_list("year", flat=True)
-                .distinct()
-            )
+            years = years_of(model_admin.model._default_manager.all(), field)
             return [(str(year), str(year)) for year in years]
 
         def queryset(self, request, queryset):
             value = self.value()
-            if value and value.isdigit():
-                return queryset.filter(**{f"{field}__year": int(value)})
+            # A year a date can hold (1 to 9999): anything else in the address is ignored.
+            if value and value.isascii() and value.isdigit() and len(value) <= 4 and int(value):
+                return queryset.filter(in_years(field, int(value), int(value)))
             return queryset
 
     YearFilter.title = title

@@ -6,7 +6,10 @@ strict mode shows nothing when any part is bad).
 
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django_filters.constants import EMPTY_VALUES
 from django_filters.views import FilterView
+
+from mmip.dates import in_years, years_of
 
 
 def shown(value, limit: int = 40) -> str:
@@ -45,18 +48,46 @@ class LenientChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(empty_label=any_label, **kwargs)
 
 
+class YearChoiceFilter(LenientChoiceFilter):
+    """A year in which the rows the page lists have a date: the FilterSet offers those years,
+    newest first, read from the record, so no choice gives an empty page."""
+
+    def __init__(self, *, things: str, field_name: str = "date", **kwargs):
+        super().__init__(
+            label="Year",
+            thing="year",
+            any_label="Any year",
+            field_name=field_name,
+            error_messages={
+                "invalid_choice": f"There are no {things} in a year “%(value)s”, so the year filter was left out. Choose a year from the list.",
+            },
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        year = int(value)
+        return qs.filter(in_years(self.field_name, year, year))
+
+
 class LenientFilterSet(django_filters.FilterSet):
     """The base of every public filter. A part that cannot be used is left out, named in
     ``left_out`` and explained in ``messages``, while the rest still applies; show it with
-    LenientFilterView. Filters whose choices come from the record get them once per request
-    from public_choices()."""
+    LenientFilterView. Filters whose choices come from the record get them once per request:
+    a YearChoiceFilter its years, the others from public_choices()."""
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        choices = self.public_choices()
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, YearChoiceFilter):
+                years = years_of(self.queryset, filter_.field_name)
+                choices[name] = [(str(year), str(year)) for year in years]
         # self.filters is this instance's own copy, so setting choices here before the form
         # is built costs one query per filter and leaks nothing between requests.
-        for name, choices in self.public_choices().items():
-            self.filters[name].extra["choices"] = choices
+        for name, offered in choices.items():
+            self.filters[name].extra["choices"] = offered
 
     def public_choices(self) -> dict[str, list[tuple[str, str]]]:
         """{filter name: [(value, label)]} for the filters whose choices are read from the

@@ -7,48 +7,14 @@ choices in Python, never sent to the database, and left out with a plain message
 ``filterset.messages`` while the rest of the filter still applies.
 """
 
-import datetime
-
 from django.db.models import Exists, OuterRef
 
-from mmip.filtering import LenientChoiceFilter, LenientFilterSet
+from mmip.filtering import LenientChoiceFilter, LenientFilterSet, YearChoiceFilter
 from mmip.models import Organisation
 from workstreams.models import Milestone, Output, Workstream
 
 
-def year_filter(things: str) -> LenientChoiceFilter:
-    return LenientChoiceFilter(
-        label="Year",
-        thing="year",
-        any_label="Any year",
-        method="filter_year",
-        error_messages={
-            "invalid_choice": f"There are no {things} in a year “%(value)s”, so the year filter was left out. Choose a year from the list.",
-        },
-    )
-
-
-class RecordFilterSet(LenientFilterSet):
-    date_field = "date"
-
-    def filter_year(self, queryset, name, value):
-        # A range rather than __year, so the date index serves it.
-        year = int(value)
-        return queryset.filter(
-            **{
-                f"{self.date_field}__gte": datetime.date(year, 1, 1),
-                f"{self.date_field}__lt": datetime.date(year + 1, 1, 1),
-            }
-        )
-
-
-def years(queryset, field: str = "date") -> list[tuple[str, str]]:
-    """The years that have a dated row, newest first. Undated rows have no year to offer."""
-    days = queryset.prefetch_related(None).dates(field, "year", order="DESC")
-    return [(str(day.year), str(day.year)) for day in days]
-
-
-class MilestoneFilterSet(RecordFilterSet):
+class MilestoneFilterSet(LenientFilterSet):
     workstream = LenientChoiceFilter(
         label="Workstream",
         thing="workstream",
@@ -61,7 +27,7 @@ class MilestoneFilterSet(RecordFilterSet):
         any_label="Any kind",
         choices=Milestone.Kind.choices,
     )
-    year = year_filter("milestones")
+    year = YearChoiceFilter(things="milestones")
 
     class Meta:
         model = Milestone
@@ -75,11 +41,10 @@ class MilestoneFilterSet(RecordFilterSet):
         )
         return {
             "workstream": list(workstreams.values_list("slug", "name")),
-            "year": years(milestones),
         }
 
 
-class OutputFilterSet(RecordFilterSet):
+class OutputFilterSet(LenientFilterSet):
     kind = LenientChoiceFilter(
         label="Kind of output",
         thing="kind of output",
@@ -95,7 +60,7 @@ class OutputFilterSet(RecordFilterSet):
     publisher = LenientChoiceFilter(
         label="Publisher", thing="publisher", any_label="Any publisher", method="filter_publisher"
     )
-    year = year_filter("outputs")
+    year = YearChoiceFilter(things="outputs")
 
     class Meta:
         model = Output
@@ -113,7 +78,6 @@ class OutputFilterSet(RecordFilterSet):
         return {
             "workstream": list(workstreams.values_list("slug", "name")),
             "publisher": list(publishers.values_list("slug", "name")),
-            "year": years(outputs),
         }
 
     # Subqueries rather than joins, so an output appears once whatever else is chosen.
