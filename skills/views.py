@@ -10,6 +10,7 @@ from django.views.generic import DetailView
 
 from funding.models import Award
 from mmip.charts import BarChart, bar_chart
+from mmip.grouping import grouped_by_choice
 from mmip.models import Organisation
 from skills.models import (
     ApprenticeshipProgramme,
@@ -123,18 +124,6 @@ def centres_by_network(centres) -> list[tuple]:
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] and item[0].name))
 
 
-def resources_by_kind(resources) -> list[tuple[str, list[LearningResource]]]:
-    """[(kind label, resources)] in the order LearningResource.Kind declares, leaving out
-    kinds with none."""
-    resources = list(resources)
-    groups = []
-    for kind in LearningResource.Kind:
-        members = [resource for resource in resources if resource.kind == kind]
-        if members:
-            groups.append((kind.label, members))
-    return groups
-
-
 def skills(request):
     centres = (
         TrainingCentre.objects.public()
@@ -145,7 +134,7 @@ def skills(request):
     context = {
         "programmes": [programme_record(programme) for programme in public_programmes()],
         "centre_groups": centres_by_network(centres),
-        "resource_groups": resources_by_kind(resources),
+        "resource_groups": grouped_by_choice(resources, "kind", LearningResource.Kind),
         "breadcrumbs": [("Home", reverse("home")), ("Skills", None)],
     }
     return render(request, "skills/skills.html", context)
