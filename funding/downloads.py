@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from funding import exports
 from funding.explorer import award_filter, download_query
+from mmip.breadcrumbs import trail
 
 
 def _download(chunks, *, name: str, content_type: str, left_out: list[str]):
@@ -58,11 +59,9 @@ def download_360giving(request):
             "funding/no_360giving.html",
             {
                 "explorer_url": reverse("funding-explorer") + download_query(request.GET),
-                "breadcrumbs": [
-                    ("Home", reverse("home")),
-                    ("Funding", reverse("funding-explorer")),
-                    ("No 360Giving file", None),
-                ],
+                "breadcrumbs": trail(
+                    ("Funding", reverse("funding-explorer")), ("No 360Giving file", None)
+                ),
             },
             status=404,
         )

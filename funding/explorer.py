@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from funding import stats
 from funding.filters import AwardFilterSet
+from mmip.breadcrumbs import trail
 from mmip.charts import bar_chart
 from mmip.formatting import money
 from mmip.paging import page_of, page_size
@@ -211,6 +212,6 @@ def explorer(request):
         "dense_year_chart": len(years) > DENSE_CHART_YEARS,
         "funder_chart": funder_chart(by_funder) if by_funder else None,
         "download_query": download_query(data),
-        "breadcrumbs": [("Home", reverse("home")), ("Funding", None)],
+        "breadcrumbs": trail(("Funding", None)),
     }
     return render(request, "funding/explorer.html", context)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from funding.models import Award
+from mmip.breadcrumbs import BreadcrumbsMixin, trail
 from mmip.charts import BarChart, bar_chart
 from mmip.grouping import grouped_by_choice
 from mmip.models import Organisation
@@ -135,12 +136,12 @@ def skills(request):
         "programmes": [programme_record(programme) for programme in public_programmes()],
         "centre_groups": centres_by_network(centres),
         "resource_groups": grouped_by_choice(resources, "kind", LearningResource.Kind),
-        "breadcrumbs": [("Home", reverse("home")), ("Skills", None)],
+        "breadcrumbs": trail(("Skills", None)),
     }
     return render(request, "skills/skills.html", context)
 
 
-class ApprenticeshipProgrammeDetailView(DetailView):
+class ApprenticeshipProgrammeDetailView(BreadcrumbsMixin, DetailView):
     template_name = "skills/programme_detail.html"
     context_object_name = "programme"
 
@@ -151,10 +152,8 @@ class ApprenticeshipProgrammeDetailView(DetailView):
         programme = self.object
         return super().get_context_data(
             record=programme_record(programme),
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Skills", reverse("skills")),
-                (programme.name, None),
-            ],
             **kwargs,
         )
+
+    def get_breadcrumbs(self):
+        return [("Skills", reverse("skills")), (self.object.name, None)]

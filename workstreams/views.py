@@ -3,9 +3,9 @@ alone. A workstream's own page, an indicator's and the timeline also show awards
 apprenticeships, so they live with the site-wide pages (mmip/site/workstream_views.py)."""
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.views.generic import ListView
 
+from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
 from mmip.paging import PagedMixin
@@ -15,7 +15,7 @@ from workstreams.models import Output, Partnership, Workstream
 OUTPUTS_PER_PAGE = 50
 
 
-class WorkstreamListView(ListView):
+class WorkstreamListView(BreadcrumbsMixin, ListView):
     template_name = "workstreams/workstream_list.html"
     context_object_name = "workstreams"
 
@@ -33,11 +33,13 @@ class WorkstreamListView(ListView):
             ]
         context["main_workstreams"] = [w for w in workstreams if not w.is_overarching]
         context["overarching_workstreams"] = [w for w in workstreams if w.is_overarching]
-        context["breadcrumbs"] = [("Home", reverse("home")), ("Workstreams", None)]
         return context
 
+    def get_breadcrumbs(self):
+        return [("Workstreams", None)]
 
-class OutputListView(PagedMixin, LenientFilterView):
+
+class OutputListView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
     """The library of public outputs, newest first and undated ones last."""
 
     filterset_class = OutputFilterSet
@@ -55,7 +57,5 @@ class OutputListView(PagedMixin, LenientFilterView):
             )
         )
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            breadcrumbs=[("Home", reverse("home")), ("Outputs", None)], **kwargs
-        )
+    def get_breadcrumbs(self):
+        return [("Outputs", None)]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
+from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
 from mmip.paging import PagedMixin
@@ -15,7 +16,7 @@ from mmip.site.filters import OrganisationFilterSet, roles_of, with_roles
 ORGANISATIONS_PER_PAGE = 50
 
 
-class OrganisationListView(PagedMixin, LenientFilterView):
+class OrganisationListView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
     """The directory: every public organisation, filtered by kind, region and role."""
 
     filterset_class = OrganisationFilterSet
@@ -38,12 +39,13 @@ class OrganisationListView(PagedMixin, LenientFilterView):
 
     def get_context_data(self, **kwargs):
         self.filterset.count_choices()
-        return super().get_context_data(
-            breadcrumbs=[("Home", reverse("home")), ("Organisations", None)], **kwargs
-        )
+        return super().get_context_data(**kwargs)
+
+    def get_breadcrumbs(self):
+        return [("Organisations", None)]
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(BreadcrumbsMixin, DetailView):
     """Every role one organisation plays, on one page, public rows only."""
 
     template_name = "site/organisation_detail.html"
@@ -82,10 +84,8 @@ class OrganisationDetailView(DetailView):
         return super().get_context_data(
             award_sections=awards,
             awards_shown=selectors.AWARDS_SHOWN,
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Organisations", reverse("organisation-list")),
-                (organisation.name, None),
-            ],
             **kwargs,
         )
+
+    def get_breadcrumbs(self):
+        return [("Organisations", reverse("organisation-list")), (self.object.name, None)]
