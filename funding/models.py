@@ -96,6 +96,15 @@ class AwardQuerySet(PublishedQuerySet):
     def totals(self) -> dict:
         return self.aggregate(count=Count("pk"), total=Sum("amount"))
 
+    def totals_by(self, field: str):
+        """The number and total of these awards for each value of field (a programme, a
+        funder, a recipient, an annotated year): rows of {field, "count", "total"}. The
+        programmes page, the explorer's charts, the funders and recipients tables and the
+        admin's columns all add up awards this way. COUNT(*), not of the id: the figures
+        indexes do not hold the id, and reading it would turn an index-only scan into a
+        pass over the table."""
+        return self.order_by().values(field).annotate(count=Count("*"), total=Sum("amount"))
+
 
 class AwardManager(models.Manager.from_queryset(AwardQuerySet)):
     def get_by_natural_key(self, identifier):

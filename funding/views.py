@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.shortcuts import render
 from django.urls import reverse
@@ -47,9 +47,7 @@ class ProgrammeListView(BreadcrumbsMixin, ListView):
             programme: (count, total)
             for programme, count, total in Award.objects.public()
             .filter(programme__isnull=False)
-            .order_by()
-            .values("programme")
-            .annotate(count=Count("pk"), total=Sum("amount"))
+            .totals_by("programme")
             .values_list("programme", "count", "total")
         }
         for programme in context["programmes"]:

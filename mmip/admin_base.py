@@ -1,12 +1,12 @@
 """Admin pieces every app's admin shares: the history each change leaves, the refusal of a
-save that would undo somebody else's (mmip/edit_conflicts.py), publishing in bulk, a year
-filter, related totals for changelist columns and the log-in lockout page. Import and
-export of records as files: mmip/admin_import.py."""
+save that would undo somebody else's (mmip/edit_conflicts.py), publishing in bulk and the
+Publishing section, a year filter, changelist columns of dates and of related totals, and
+the log-in lockout page. Import and export of records as files: mmip/admin_import.py."""
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,6 +24,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     object_history_list_template = "admin/record_history_list.html"
     change_form_template = "admin/record_change_form.html"
+
+    def get_queryset(self, request):
+        figures = {
+            f"_{shown.__name__}": shown.figure
+            for shown in self.list_display
+            if hasattr(shown, "figure")
+        }
+        return super().get_queryset(request).annotate(**figures)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -99,6 +107,10 @@ def unpublish_selected(modeladmin, request, queryset):
     _set_published(modeladmin, request, queryset, published=False)
 
 
+# The last section of every publishable record's change form.
+PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+
+
 class PublishableAdmin(HistoryAdmin):
     """For records with a published flag: the bulk publishing actions beside delete.
 
@@ -134,23 +146,42 @@ def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
-def related_total(rows, outer_field: str, aggregate, output_field) -> Coalesce:
-    """An aggregate over related rows as a correlated subquery, for a changelist column.
+def related_total(totals: QuerySet, column: str) -> Coalesce:
+    """One figure of each changelist row's related rows, 0 where it has none: the row's value
+    of column in totals, related rows grouped by the field that points at the row (such as
+    Award.objects.totals_by("programme"), which the pages add up with too, or
+    rows.values(field).annotate(...)), as a correlated subquery.
 
     A plain annotate(Count(...)) would GROUP BY the admin's queryset, which drops the
     model's default ordering (autocomplete then pages an unordered list) and multiplies
     rows when two relations are counted at once.
     """
-    totals = (
-        rows.filter(**{outer_field: OuterRef("pk")})
-        .order_by()
-        .values(outer_field)
-        .annotate(total=aggregate)
-        .values("total")
-    )
-    return Coalesce(
-        Subquery(totals, output_field=output_field), Value(0), output_field=output_field
-    )
+    (pointer,) = totals.query.values_select
+    figure = Subquery(totals.filter(**{pointer: OuterRef("pk")}).order_by().values(column))
+    return Coalesce(figure, Value(0), output_field=figure.output_field)
+
+
+def column(name: str, attribute: str, *, description: str, ordering: str, show=None):
+    """A sortable changelist column of each row's attribute (a date at its precision such as
+    date_display, or a figure_column's figure), through show where given (money)."""
+
+    @admin.display(description=description, ordering=ordering)
+    def value(obj):
+        found = getattr(obj, attribute)
+        return found if show is None else show(found)
+
+    # The admin names the column's CSS class and cells after it.
+    value.__name__ = name
+    return value
+
+
+def figure_column(name: str, totals: QuerySet, column_name: str, *, description: str, show=None):
+    """A sortable changelist column of a figure of each row's related rows: column_name of
+    totals, by related_total(). HistoryAdmin's queryset annotates every figure column of
+    list_display as _<name>."""
+    shown = column(name, f"_{name}", description=description, ordering=f"_{name}", show=show)
+    shown.figure = related_total(totals, column_name)
+    return shown
 
 
 def lockout_response(request, original_response=None, credentials=None):

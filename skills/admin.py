@@ -3,10 +3,17 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, Sum
+from django.db.models import Count, Sum
 from django.forms.models import BaseInlineFormSet
 
-from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total, year_filter
+from mmip.admin_base import (
+    PUBLISHING,
+    HistoryAdmin,
+    PublishableAdmin,
+    column,
+    figure_column,
+    year_filter,
+)
 from skills.models import (
     ApprenticeshipProgramme,
     Cohort,
@@ -16,12 +23,22 @@ from skills.models import (
     employer_total_problem,
 )
 
-PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+# Each programme's cohorts, counted and added up, for two columns.
+COHORTS = Cohort.objects.values("programme").annotate(
+    count=Count("pk"), started=Sum("apprentices_started")
+)
 
 
 @admin.register(ApprenticeshipProgramme)
 class ApprenticeshipProgrammeAdmin(PublishableAdmin):
-    list_display = ["name", "lead", "workstream", "cohort_count", "started", "is_published"]
+    list_display = [
+        "name",
+        "lead",
+        "workstream",
+        figure_column("cohort_count", COHORTS, "count", description="cohorts"),
+        figure_column("started", COHORTS, "started", description="apprentices started"),
+        "is_published",
+    ]
     list_filter = ["is_published", "workstream", ("lead", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "description", "lead__name", "lead__short_name"]
     autocomplete_fields = ["lead", "community_organisations", "awards", "workstream", "indicators"]
@@ -34,28 +51,6 @@ class ApprenticeshipProgrammeAdmin(PublishableAdmin):
         ("Money and figures", {"fields": ["awards", "indicators"]}),
         PUBLISHING,
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _cohort_count=related_total(
-                    Cohort.objects, "programme", Count("pk"), IntegerField()
-                ),
-                _started=related_total(
-                    Cohort.objects, "programme", Sum("apprentices_started"), IntegerField()
-                ),
-            )
-        )
-
-    @admin.display(description="cohorts", ordering="_cohort_count")
-    def cohort_count(self, obj):
-        return obj._cohort_count
-
-    @admin.display(description="apprentices started", ordering="_started")
-    def started(self, obj):
-        return obj._started
 
 
 class CohortEmployerFormSet(BaseInlineFormSet):
@@ -96,11 +91,16 @@ class CohortAdmin(PublishableAdmin):
     list_display = [
         "name",
         "programme",
-        "starts",
+        column("starts", "start_display", description="start", ordering="start_date"),
         "apprentices_started",
         "apprentices_completed",
         "apprentices_withdrawn",
-        "employed",
+        figure_column(
+            "employed",
+            CohortEmployer.objects.values("cohort").annotate(total=Sum("apprentices")),
+            "total",
+            description="with listed employers",
+        ),
         "training_provider",
         "is_published",
     ]
@@ -132,25 +132,6 @@ class CohortAdmin(PublishableAdmin):
         ),
         PUBLISHING,
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _employed=related_total(
-                    CohortEmployer.objects, "cohort", Sum("apprentices"), IntegerField()
-                )
-            )
-        )
-
-    @admin.display(description="start", ordering="start_date")
-    def starts(self, obj):
-        return obj.start_display
-
-    @admin.display(description="with listed employers", ordering="_employed")
-    def employed(self, obj):
-        return obj._employed
 
 
 class CohortEmployerForm(forms.ModelForm):
@@ -192,7 +173,7 @@ class TrainingCentreAdmin(PublishableAdmin):
         "network",
         "place",
         "nation_region",
-        "added",
+        column("added", "date_added_display", description="added", ordering="date_added"),
         "is_published",
     ]
     list_filter = [
@@ -214,10 +195,6 @@ class TrainingCentreAdmin(PublishableAdmin):
         ("Source", {"fields": ["source_url"]}),
         PUBLISHING,
     ]
-
-    @admin.display(description="added", ordering="date_added")
-    def added(self, obj):
-        return obj.date_added_display
 
 
 @admin.register(LearningResource)
