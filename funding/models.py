@@ -10,7 +10,6 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
-from mmip.formatting import money
 from mmip.fulltext import search_document
 from mmip.models import Organisation
 from mmip.records import (
@@ -250,10 +249,6 @@ class Award(PublishableModel):
     @property
     def award_date_display(self) -> str:
         return format_date(self.award_date, self.award_date_precision)
-
-    @property
-    def amount_display(self) -> str:
-        return money(self.amount)
 
     def clean(self):
         errors = {}
