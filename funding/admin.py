@@ -5,7 +5,13 @@ from django.contrib import admin
 
 from funding.models import Award, FundingProgramme
 from funding.resources import AwardResource
-from mmip.admin_base import PUBLISHING, PublishableAdmin, column, figure_column
+from mmip.admin_base import (
+    PUBLISHING,
+    PublishableAdmin,
+    column,
+    figure_column,
+    organisation_names,
+)
 from mmip.admin_import import RecordImportExportMixin
 from mmip.formatting import money
 
@@ -31,7 +37,7 @@ class FundingProgrammeAdmin(PublishableAdmin):
         "is_published",
     ]
     list_filter = ["is_published", ("funder", admin.RelatedOnlyFieldListFilter), "workstreams"]
-    search_fields = ["name", "description", "funder__name", "funder__short_name"]
+    search_fields = ["name", "description", *organisation_names("funder")]
     autocomplete_fields = ["funder", "workstreams"]
     list_select_related = ["funder"]
     prepopulated_fields = {"slug": ["name"]}
@@ -63,14 +69,7 @@ class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
         ("programme", admin.RelatedOnlyFieldListFilter),
         "workstreams",
     ]
-    search_fields = [
-        "identifier",
-        "title",
-        "funder__name",
-        "funder__short_name",
-        "recipient__name",
-        "recipient__short_name",
-    ]
+    search_fields = ["identifier", "title", *organisation_names("funder", "recipient")]
     autocomplete_fields = [
         "funder",
         "recipient",

@@ -123,6 +123,12 @@ class PublishableAdmin(HistoryAdmin):
     actions = [publish_selected, unpublish_selected]
 
 
+def organisation_names(*relations: str) -> list[str]:
+    """Search fields that find a row by the name or the abbreviation (MHRA, CPI) of each
+    organisation it points at through relations, as staff know them by either."""
+    return [f"{relation}__{field}" for relation in relations for field in ("name", "short_name")]
+
+
 def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
     """A sidebar filter offering the years that occur in a date field (a date known only
     to the year is stored as 1 January, so its year is always right)."""

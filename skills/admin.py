@@ -12,6 +12,7 @@ from mmip.admin_base import (
     PublishableAdmin,
     column,
     figure_column,
+    organisation_names,
     year_filter,
 )
 from skills.models import (
@@ -40,7 +41,7 @@ class ApprenticeshipProgrammeAdmin(PublishableAdmin):
         "is_published",
     ]
     list_filter = ["is_published", "workstream", ("lead", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "description", "lead__name", "lead__short_name"]
+    search_fields = ["name", "description", *organisation_names("lead")]
     autocomplete_fields = ["lead", "community_organisations", "awards", "workstream", "indicators"]
     list_select_related = ["lead", "workstream"]
     prepopulated_fields = {"slug": ["name"]}
@@ -109,8 +110,7 @@ class CohortAdmin(PublishableAdmin):
         "name",
         "standard",
         "programme__name",
-        "training_provider__name",
-        "training_provider__short_name",
+        *organisation_names("training_provider"),
     ]
     autocomplete_fields = ["programme", "training_provider"]
     list_select_related = ["programme", "training_provider"]
@@ -160,7 +160,7 @@ class CohortEmployerAdmin(HistoryAdmin):
     form = CohortEmployerForm
     list_display = ["organisation", "cohort", "apprentices"]
     list_filter = ["cohort__programme"]
-    search_fields = ["organisation__name", "organisation__short_name", "cohort__name"]
+    search_fields = [*organisation_names("organisation"), "cohort__name"]
     autocomplete_fields = ["cohort", "organisation"]
     list_select_related = ["organisation", "cohort__programme"]
 
@@ -182,7 +182,7 @@ class TrainingCentreAdmin(PublishableAdmin):
         ("network", admin.RelatedOnlyFieldListFilter),
         year_filter("date_added", "year added"),
     ]
-    search_fields = ["name", "place", "organisation__name", "organisation__short_name"]
+    search_fields = ["name", "place", *organisation_names("organisation")]
     autocomplete_fields = ["organisation", "network"]
     list_select_related = ["organisation", "network"]
     prepopulated_fields = {"slug": ["name"]}
@@ -201,7 +201,7 @@ class TrainingCentreAdmin(PublishableAdmin):
 class LearningResourceAdmin(PublishableAdmin):
     list_display = ["title", "kind", "provider", "platform", "is_published"]
     list_filter = ["is_published", "kind", ("platform", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "description", "provider__name", "provider__short_name"]
+    search_fields = ["title", "description", *organisation_names("provider")]
     autocomplete_fields = ["provider", "platform"]
     list_select_related = ["provider", "platform"]
     prepopulated_fields = {"slug": ["title"]}

@@ -11,7 +11,7 @@ from django.contrib.admin.templatetags.admin_list import result_headers
 from django.urls import reverse
 
 from funding.models import Award, FundingProgramme
-from mmip.admin_base import PUBLISHING, PublishableAdmin, column, figure_column
+from mmip.admin_base import PUBLISHING, PublishableAdmin, column, figure_column, organisation_names
 from mmip.formatting import money
 from mmip.models import Organisation
 from tests.factories import AwardFactory, FundingProgrammeFactory, OrganisationFactory
@@ -126,3 +126,24 @@ def test_every_publishable_admin_ends_its_form_with_the_same_publishing_section(
         if isinstance(model_admin, PublishableAdmin):
             assert model_admin.fieldsets[-1] == PUBLISHING, model
     assert isinstance(admin.site._registry[Organisation], PublishableAdmin)
+
+
+def test_staff_find_a_row_by_the_name_or_abbreviation_of_its_organisations():
+    assert organisation_names("funder", "recipient") == [
+        "funder__name",
+        "funder__short_name",
+        "recipient__name",
+        "recipient__short_name",
+    ]
+
+
+def test_a_changelist_search_finds_a_row_by_its_organisations_abbreviation(editor_client):
+    cpi = OrganisationFactory(name="Centre for Process Innovation", short_name="CPI")
+    AwardFactory(title="Continuous manufacturing", recipient=cpi)
+    AwardFactory(title="Something else")
+
+    response = editor_client.get(reverse("admin:funding_award_changelist"), {"q": "CPI"})
+
+    assert [award.title for award in response.context["cl"].result_list] == [
+        "Continuous manufacturing"
+    ]

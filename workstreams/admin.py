@@ -9,6 +9,7 @@ from mmip.admin_base import (
     PublishableAdmin,
     column,
     figure_column,
+    organisation_names,
     year_filter,
 )
 from mmip.formatting import figure
@@ -73,12 +74,7 @@ class WorkstreamAdmin(PublishableAdmin):
 class PartnershipAdmin(HistoryAdmin):
     list_display = ["organisation", "role", "workstream", "note"]
     list_filter = ["role", "workstream"]
-    search_fields = [
-        "organisation__name",
-        "organisation__short_name",
-        "workstream__name",
-        "note",
-    ]
+    search_fields = [*organisation_names("organisation"), "workstream__name", "note"]
     autocomplete_fields = ["workstream", "organisation"]
     list_select_related = ["organisation", "workstream"]
 
@@ -142,7 +138,7 @@ class MilestoneAdmin(PublishableAdmin):
 class OutputAdmin(PublishableAdmin):
     list_display = ["title", "kind", WHEN, "publisher_names", "is_published"]
     list_filter = ["is_published", "kind", "workstreams"]
-    search_fields = ["title", "summary", "contact", "publishers__name", "publishers__short_name"]
+    search_fields = ["title", "summary", "contact", *organisation_names("publishers")]
     autocomplete_fields = ["publishers", "workstreams", "initiative"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "date"

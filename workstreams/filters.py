@@ -39,9 +39,7 @@ class MilestoneFilterSet(LenientFilterSet):
         workstreams = Workstream.objects.public().filter(
             Exists(milestones.filter(workstream=OuterRef("pk")))
         )
-        return {
-            "workstream": list(workstreams.values_list("slug", "name")),
-        }
+        return {"workstream": list(workstreams.values_list("slug", "name"))}
 
 
 class OutputFilterSet(LenientFilterSet):
