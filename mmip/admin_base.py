@@ -26,6 +26,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/record_change_form.html"
 
     def get_queryset(self, request):
+        # Each figure_column of the list brings its own figure: a subquery, never a query a row.
         figures = {
             f"_{shown.__name__}": shown.figure
             for shown in self.list_display
