@@ -2,15 +2,21 @@
 import and export as files."""
 
 from django.contrib import admin
-from django.db.models import Count, DecimalField, IntegerField, Sum
 
 from funding.models import Award, FundingProgramme
 from funding.resources import AwardResource
-from mmip.admin_base import PublishableAdmin, related_total
+from mmip.admin_base import (
+    PUBLISHING,
+    PublishableAdmin,
+    column,
+    figure_column,
+    organisation_names,
+)
 from mmip.admin_import import RecordImportExportMixin
 from mmip.formatting import money
 
-PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+# Every award of each programme, drafts too, counted and added up as the programmes page does.
+PROGRAMME_AWARDS = Award.objects.totals_by("programme")
 
 
 @admin.register(FundingProgramme)
@@ -18,13 +24,20 @@ class FundingProgrammeAdmin(PublishableAdmin):
     list_display = [
         "name",
         "funder",
-        "established_on",
-        "award_count",
-        "award_total",
+        column(
+            "established_on",
+            "established_display",
+            description="established",
+            ordering="established",
+        ),
+        figure_column("award_count", PROGRAMME_AWARDS, "count", description="awards"),
+        figure_column(
+            "award_total", PROGRAMME_AWARDS, "total", description="total awarded", show=money
+        ),
         "is_published",
     ]
     list_filter = ["is_published", ("funder", admin.RelatedOnlyFieldListFilter), "workstreams"]
-    search_fields = ["name", "description", "funder__name", "funder__short_name"]
+    search_fields = ["name", "description", *organisation_names("funder")]
     autocomplete_fields = ["funder", "workstreams"]
     list_select_related = ["funder"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,30 +47,6 @@ class FundingProgrammeAdmin(PublishableAdmin):
         ("Links", {"fields": ["workstreams", "url", "source_url"]}),
         PUBLISHING,
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _award_count=related_total(Award.objects, "programme", Count("pk"), IntegerField()),
-                _award_total=related_total(
-                    Award.objects, "programme", Sum("amount"), DecimalField()
-                ),
-            )
-        )
-
-    @admin.display(description="established", ordering="established")
-    def established_on(self, obj):
-        return obj.established_display
-
-    @admin.display(description="awards", ordering="_award_count")
-    def award_count(self, obj):
-        return obj._award_count
-
-    @admin.display(description="total awarded", ordering="_award_total")
-    def award_total(self, obj):
-        return money(obj._award_total)
 
 
 @admin.register(Award)
@@ -69,7 +58,7 @@ class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
         "funder_name",
         "recipient_name",
         "amount_gbp",
-        "awarded",
+        column("awarded", "award_date_display", description="award date", ordering="award_date"),
         "status",
         "is_published",
     ]
@@ -80,14 +69,7 @@ class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
         ("programme", admin.RelatedOnlyFieldListFilter),
         "workstreams",
     ]
-    search_fields = [
-        "identifier",
-        "title",
-        "funder__name",
-        "funder__short_name",
-        "recipient__name",
-        "recipient__short_name",
-    ]
+    search_fields = ["identifier", "title", *organisation_names("funder", "recipient")]
     autocomplete_fields = [
         "funder",
         "recipient",
@@ -142,7 +124,3 @@ class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
     @admin.display(description="amount", ordering="amount")
     def amount_gbp(self, obj):
         return money(obj.amount)
-
-    @admin.display(description="award date", ordering="award_date")
-    def awarded(self, obj):
-        return obj.award_date_display

@@ -12,14 +12,7 @@ from django.views.decorators.http import require_safe
 
 from funding import exports
 from funding.explorer import award_filter, download_query
-from funding.filters import AwardFilterSet
-
-
-def _left_out(filterset: AwardFilterSet) -> list[str]:
-    """The parameters the filter could not use: given, but not among the cleaned values."""
-    form = filterset.form
-    form.is_valid()
-    return [name for name in form.fields if name not in form.cleaned_data and form.data.get(name)]
+from mmip.breadcrumbs import trail
 
 
 def _download(chunks, *, name: str, content_type: str, left_out: list[str]):
@@ -44,7 +37,7 @@ def _file_of_awards(export, name: str, content_type: str):
             export(filterset.qs),
             name=name,
             content_type=content_type,
-            left_out=_left_out(filterset),
+            left_out=filterset.left_out,
         )
 
     return view
@@ -66,11 +59,9 @@ def download_360giving(request):
             "funding/no_360giving.html",
             {
                 "explorer_url": reverse("funding-explorer") + download_query(request.GET),
-                "breadcrumbs": [
-                    ("Home", reverse("home")),
-                    ("Funding", reverse("funding-explorer")),
-                    ("No 360Giving file", None),
-                ],
+                "breadcrumbs": trail(
+                    ("Funding", reverse("funding-explorer")), ("No 360Giving file", None)
+                ),
             },
             status=404,
         )
@@ -78,5 +69,5 @@ def download_360giving(request):
         chunks,
         name="360giving.json",
         content_type="application/json",
-        left_out=_left_out(filterset),
+        left_out=filterset.left_out,
     )

@@ -9,7 +9,7 @@ message on the page.
 import re
 
 from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import render
@@ -19,9 +19,10 @@ from django.views.decorators.http import require_safe
 
 from funding import stats
 from funding.filters import AwardFilterSet
+from mmip.breadcrumbs import trail
 from mmip.charts import bar_chart
-from mmip.filtering import shown
 from mmip.formatting import money
+from mmip.paging import page_of, page_size
 from mmip.widgets import QuickSelectMixin
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -119,43 +120,6 @@ def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
     return choice_fields
 
 
-def _page_size(data) -> tuple[int, str | None]:
-    value = data.get("per_page", "")
-    if value == "":
-        return DEFAULT_PAGE_SIZE, None
-    if value in {str(size) for size in PAGE_SIZES}:
-        return int(value), None
-    sizes = ", ".join(str(size) for size in PAGE_SIZES[:-1]) + f" or {PAGE_SIZES[-1]}"
-    return DEFAULT_PAGE_SIZE, (
-        f"A page can show {sizes} awards, not “{shown(value)}”, so this page shows {DEFAULT_PAGE_SIZE}."
-    )
-
-
-def _page(paginator: Paginator, value: str | None):
-    """The page asked for, or the nearest real one with a message saying why: a page
-    number that is not one must never be a 404 or a 500."""
-    if value in (None, ""):
-        return paginator.page(1), None
-    try:
-        return paginator.page(paginator.validate_number(value)), None
-    except PageNotAnInteger:
-        problem = f"“{shown(value)}” is not a page number, so this is the first page."
-        return paginator.page(1), problem
-    except EmptyPage:
-        if int(value) < 1:
-            return paginator.page(1), "Pages are numbered from 1, so this is the first page."
-        last = paginator.num_pages
-        problem = f"There {'is only 1 page' if last == 1 else f'are only {last} pages'} of these awards, so this is the last."
-        return paginator.page(last), problem
-
-
-def _is_filtered(filterset: AwardFilterSet, data) -> bool:
-    """Whether the address asks for some of the awards rather than all (sorting does not)."""
-    return any(
-        value for name in filterset.form.fields if name != "sort" for value in data.getlist(name)
-    )
-
-
 def download_query(data) -> str:
     """The query string of the downloads: the filter and sort as the address gives them, less
     empty values and the page, as a download holds every page."""
@@ -221,14 +185,16 @@ def explorer(request):
     filterset = award_filter(data)
     awards = filterset.qs
     totals, years, by_funder = stats.figures(awards)
-    per_page, size_problem = _page_size(data)
+    per_page, size_problem = page_size(
+        data.get("per_page"), sizes=PAGE_SIZES, default=DEFAULT_PAGE_SIZE, things="awards"
+    )
     paginator = Paginator(awards, per_page)
     paginator.count = totals.count  # counted by the summary already: no second COUNT
-    page, page_problem = _page(paginator, data.get("page"))
+    page, page_problem = page_of(paginator, data.get("page"), things="awards")
     sort = _current_sort(filterset)
     context = {
         "filter": filterset,
-        "is_filtered": _is_filtered(filterset, data),
+        "is_filtered": filterset.is_filtered,
         # With no awards at all there is one empty page, whatever page was asked for.
         "page_problems": [
             problem for problem in (size_problem, totals.count and page_problem) if problem
@@ -246,6 +212,6 @@ def explorer(request):
         "dense_year_chart": len(years) > DENSE_CHART_YEARS,
         "funder_chart": funder_chart(by_funder) if by_funder else None,
         "download_query": download_query(data),
-        "breadcrumbs": [("Home", reverse("home")), ("Funding", None)],
+        "breadcrumbs": trail(("Funding", None)),
     }
     return render(request, "funding/explorer.html", context)

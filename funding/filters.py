@@ -3,12 +3,9 @@
 Invalid input never raises and never empties the page. Each part of the filter that does not
 make sense (letters in an amount, an unknown funder, a year range the wrong way round) is
 left out with a plain message in ``filterset.messages``, and the valid parts still apply, as
-GrantNav does. ``filterset.qs`` is therefore always a usable queryset. A FilterView using
-this FilterSet must set ``strict = False``, or django-filter shows nothing when the form has
-any error.
+GrantNav does. ``filterset.qs`` is therefore always a usable queryset.
 """
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -20,7 +17,8 @@ from django.db.models import Exists, Func, IntegerField, OuterRef, Q
 from django.db.models.lookups import Exact
 
 from funding.models import Award, FundingProgramme
-from mmip.filtering import left_out, shown
+from mmip.dates import in_years
+from mmip.filtering import LenientFilterSet, shown
 from mmip.fulltext import CONFIG as SEARCH_CONFIG
 from mmip.fulltext import indexed_document
 from mmip.models import Organisation
@@ -157,10 +155,22 @@ class AmountFilter(django_filters.NumberFilter):
 
 
 class YearFilter(django_filters.NumberFilter):
+    """One end of a range of years typed into the address: awards from the first year on
+    (end="first") or up to the last (end="last")."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *, end: str, **kwargs):
+        super().__init__(field_name="award_date", **kwargs)
+        self.end = end
 
     def get_max_validator(self):
         return None  # the field's own range gives the message
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(in_years(self.field_name, **{self.end: value}))
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -221,7 +231,7 @@ class AwardFilterForm(forms.Form):
             del self.cleaned_data[low_name], self.cleaned_data[high_name]
 
 
-class AwardFilterSet(django_filters.FilterSet):
+class AwardFilterSet(LenientFilterSet):
     """Filters public awards. Bind it to ``request.GET``; read ``qs`` for the rows (funder,
     recipient, routed-through body and programme joined in the same query) and ``messages``
     for anything that was left out. Every multiple-choice filter takes repeated parameters
@@ -265,12 +275,8 @@ class AwardFilterSet(django_filters.FilterSet):
         method="filter_workstream",
         **_choice_messages("workstream"),
     )
-    year_from = YearFilter(
-        label="Awarded from (year)", method="filter_year_from", **_year_field_options("first")
-    )
-    year_to = YearFilter(
-        label="Awarded to (year)", method="filter_year_to", **_year_field_options("last")
-    )
+    year_from = YearFilter(label="Awarded from (year)", end="first", **_year_field_options("first"))
+    year_to = YearFilter(label="Awarded to (year)", end="last", **_year_field_options("last"))
     amount_min = AmountFilter(
         label="Smallest amount (£)",
         field_name="amount",
@@ -316,11 +322,6 @@ class AwardFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset if queryset is not None else public_awards(), **kwargs)
 
-    @property
-    def messages(self) -> list[str]:
-        """Plain sentences for the page, one for each part of the filter that was left out."""
-        return left_out(self)
-
     def filter_text(self, queryset, name, value):
         """Every word must match: a word of the award's title or description (or its
         identifier) that starts with it, through the award's full-text index; or part of
@@ -363,10 +364,3 @@ class AwardFilterSet(django_filters.FilterSet):
             workstream__in=[workstream.pk for workstream in value]
         )
         return queryset.filter(pk__in=tagged.values("award_id"))
-
-    # Whole-date comparisons rather than __year, so the award_date index serves them.
-    def filter_year_from(self, queryset, name, value):
-        return queryset.filter(award_date__gte=datetime.date(value, 1, 1))
-
-    def filter_year_to(self, queryset, name, value):
-        return queryset.filter(award_date__lte=datetime.date(value, 12, 31))

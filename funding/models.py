@@ -10,7 +10,6 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
-from mmip.formatting import money
 from mmip.fulltext import search_document
 from mmip.models import Organisation
 from mmip.records import (
@@ -95,6 +94,15 @@ class AwardQuerySet(PublishedQuerySet):
 
     def totals(self) -> dict:
         return self.aggregate(count=Count("pk"), total=Sum("amount"))
+
+    def totals_by(self, field: str):
+        """The number and total of these awards for each value of field (a programme, a
+        funder, a recipient, an annotated year): rows of {field, "count", "total"}. The
+        programmes page, the explorer's charts, the funders and recipients tables and the
+        admin's columns all add up awards this way. COUNT(*), not of the id: the figures
+        indexes do not hold the id, and reading it would turn an index-only scan into a
+        pass over the table."""
+        return self.order_by().values(field).annotate(count=Count("*"), total=Sum("amount"))
 
 
 class AwardManager(models.Manager.from_queryset(AwardQuerySet)):
@@ -241,10 +249,6 @@ class Award(PublishableModel):
     @property
     def award_date_display(self) -> str:
         return format_date(self.award_date, self.award_date_precision)
-
-    @property
-    def amount_display(self) -> str:
-        return money(self.amount)
 
     def clean(self):
         errors = {}

@@ -18,7 +18,6 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
-    F,
     FloatField,
     Max,
     Min,
@@ -89,10 +88,8 @@ def by_year(awards) -> list[YearTotal]:
     """(year, count, total) for every year from the first award to the last, in order. Years
     with no awards are there with zeros, so a chart's bars sit at honest intervals."""
     rows = (
-        awards.order_by()
-        .annotate(year=ExtractYear("award_date"))
-        .values("year")
-        .annotate(count=Count("*"), total=Sum("amount"))
+        awards.annotate(year=ExtractYear("award_date"))
+        .totals_by("year")
         .values_list("year", "count", "total")
     )
     found = {year: YearTotal(year, count, total) for year, count, total in rows}
@@ -109,12 +106,7 @@ def by_funder(awards) -> list[FunderTotal]:
     The awards are grouped by funder id on their own (an index-only scan at scale) and the
     few funders named after: grouping every award joined to its funder costs several times
     as much."""
-    rows = list(
-        awards.order_by()
-        .values("funder")
-        .annotate(count=Count("*"), total=Sum("amount"))
-        .values_list("funder", "count", "total")
-    )
+    rows = list(awards.totals_by("funder").values_list("funder", "count", "total"))
     funders = Organisation.objects.filter(pk__in=[funder for funder, _, _ in rows])
     names = {pk: (slug, name) for pk, slug, name in funders.values_list("pk", "slug", "name")}
     totals = [FunderTotal(*names[funder], count, total) for funder, count, total in rows]
@@ -203,11 +195,8 @@ class OrganisationSummary:
         queries are the ORM's, from public(), so the tables keep to the rule every page does."""
         figures = (
             Award.objects.public()
-            .order_by()
-            .values(organisation_id=F(self.role))
+            .totals_by(self.role)
             .annotate(
-                award_count=Count("*"),
-                award_total=Sum("amount"),
                 award_average=_money(Avg("amount")),
                 award_largest=Max("amount"),
                 award_smallest=Min("amount"),
@@ -219,12 +208,12 @@ class OrganisationSummary:
         )
         organisations = Organisation._meta.db_table
         sql = f"""
-            SELECT o.*, g.award_count, g.award_total, g.award_average, g.award_largest,
-                   g.award_smallest
+            SELECT o.*, g."count" AS award_count, g.total AS award_total, g.award_average,
+                   g.award_largest, g.award_smallest
             FROM ({figures_sql}) g
-            JOIN "{organisations}" o ON o.id = g.organisation_id
+            JOIN "{organisations}" o ON o.id = g.{self.role}
             WHERE o.id IN ({public_sql})
-            ORDER BY g.award_total DESC, o.name, o.id
+            ORDER BY g.total DESC, o.name, o.id
             LIMIT %s OFFSET %s
         """
         return sql, (*figures_params, *public_params)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +18,8 @@ from funding import stats
 from funding.explorer import explorer_url
 from funding.filters import public_awards
 from funding.models import Award, FundingProgramme
+from mmip.breadcrumbs import BreadcrumbsMixin, trail
+from mmip.paging import page_of
 from workstreams.models import Milestone, Output, Workstream
 
 AWARDS_SHOWN = 20  # on a programme's page; the explorer lists the rest
@@ -27,31 +29,25 @@ ORGANISATIONS_PER_PAGE = 50
 # ---------- Programmes ----------
 
 
-class ProgrammeListView(ListView):
+class ProgrammeListView(BreadcrumbsMixin, ListView):
     template_name = "funding/programme_list.html"
     context_object_name = "programmes"
 
     def get_queryset(self):
         return FundingProgramme.objects.public().select_related("funder").order_by("name")
 
+    def get_breadcrumbs(self):
+        return [("Funding", reverse("funding-explorer")), ("Programmes", None)]
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Funding", reverse("funding-explorer")),
-                ("Programmes", None),
-            ],
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
         # The public awards grouped by programme on their own, then matched up: grouping
         # the programmes joined to every award costs several times as much at scale.
         figures = {
             programme: (count, total)
             for programme, count, total in Award.objects.public()
             .filter(programme__isnull=False)
-            .order_by()
-            .values("programme")
-            .annotate(count=Count("pk"), total=Sum("amount"))
+            .totals_by("programme")
             .values_list("programme", "count", "total")
         }
         for programme in context["programmes"]:
@@ -61,7 +57,7 @@ class ProgrammeListView(ListView):
         return context
 
 
-class ProgrammeDetailView(DetailView):
+class ProgrammeDetailView(BreadcrumbsMixin, DetailView):
     template_name = "funding/programme_detail.html"
     context_object_name = "programme"
 
@@ -82,14 +78,15 @@ class ProgrammeDetailView(DetailView):
             awards_shown=AWARDS_SHOWN,
             explorer_url=explorer_url(programme=programme.slug),
             download_query="?" + urlencode({"programme": programme.slug}),
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Funding", reverse("funding-explorer")),
-                ("Programmes", reverse("funding-programme-list")),
-                (programme.name, None),
-            ],
             **kwargs,
         )
+
+    def get_breadcrumbs(self):
+        return [
+            ("Funding", reverse("funding-explorer")),
+            ("Programmes", reverse("funding-programme-list")),
+            (self.object.name, None),
+        ]
 
 
 # ---------- Funders and recipients ----------
@@ -103,7 +100,7 @@ ROLE_PAGES = {
 def _organisation_table(request, role: str):
     page_details = ROLE_PAGES[role]
     paginator = Paginator(stats.organisation_summary(role), ORGANISATIONS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page, _ = page_of(paginator, request.GET.get("page"))
     for organisation in page.object_list:
         organisation.explorer_url = explorer_url(**{role: organisation.slug})
     return render(
@@ -116,11 +113,9 @@ def _organisation_table(request, role: str):
             "organisations": page.object_list,
             "page_obj": page,
             "paginator": paginator,
-            "breadcrumbs": [
-                ("Home", reverse("home")),
-                ("Funding", reverse("funding-explorer")),
-                (page_details["title"], None),
-            ],
+            "breadcrumbs": trail(
+                ("Funding", reverse("funding-explorer")), (page_details["title"], None)
+            ),
         },
     )
 
@@ -165,7 +160,7 @@ def follow_on_chain(award: Award, direction: str):
     )
 
 
-class AwardDetailView(DetailView):
+class AwardDetailView(BreadcrumbsMixin, DetailView):
     template_name = "funding/award_detail.html"
     context_object_name = "award"
     slug_field = "identifier"
@@ -193,10 +188,8 @@ class AwardDetailView(DetailView):
         return super().get_context_data(
             earlier_awards=follow_on_chain(award, "earlier"),
             later_awards=follow_on_chain(award, "later"),
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Funding", reverse("funding-explorer")),
-                (award.title, None),
-            ],
             **kwargs,
         )
+
+    def get_breadcrumbs(self):
+        return [("Funding", reverse("funding-explorer")), (self.object.title, None)]

@@ -1,17 +1,18 @@
 """Admin pieces every app's admin shares: the history each change leaves, the refusal of a
-save that would undo somebody else's (mmip/edit_conflicts.py), publishing in bulk, a year
-filter, related totals for changelist columns and the log-in lockout page. Import and
-export of records as files: mmip/admin_import.py."""
+save that would undo somebody else's (mmip/edit_conflicts.py), publishing in bulk and the
+Publishing section, a year filter, changelist columns of dates and of related totals, and
+the log-in lockout page. Import and export of records as files: mmip/admin_import.py."""
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from mmip import services
+from mmip.dates import in_years, years_of
 from mmip.edit_conflicts import ListEditForm, RecordCheck, RecordVersionForm, key_to
 from mmip.services import record_baselines, record_history
 
@@ -23,6 +24,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     object_history_list_template = "admin/record_history_list.html"
     change_form_template = "admin/record_change_form.html"
+
+    def get_queryset(self, request):
+        # Each figure_column of the list brings its own figure: a subquery, never a query a row.
+        figures = {
+            f"_{shown.__name__}": shown.figure
+            for shown in self.list_display
+            if hasattr(shown, "figure")
+        }
+        return super().get_queryset(request).annotate(**figures)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -98,6 +108,10 @@ def unpublish_selected(modeladmin, request, queryset):
     _set_published(modeladmin, request, queryset, published=False)
 
 
+# The last section of every publishable record's change form.
+PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+
+
 class PublishableAdmin(HistoryAdmin):
     """For records with a published flag: the bulk publishing actions beside delete.
 
@@ -110,6 +124,12 @@ class PublishableAdmin(HistoryAdmin):
     actions = [publish_selected, unpublish_selected]
 
 
+def organisation_names(*relations: str) -> list[str]:
+    """Search fields that find a row by the name or the abbreviation (MHRA, CPI) of each
+    organisation it points at through relations, as staff know them by either."""
+    return [f"{relation}__{field}" for relation in relations for field in ("name", "short_name")]
+
+
 def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
     """A sidebar filter offering the years that occur in a date field (a date known only
     to the year is stored as 1 January, so its year is always right)."""
@@ -118,19 +138,14 @@ def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
         parameter_name = f"{field}_year"
 
         def lookups(self, request, model_admin):
-            years = (
-                model_admin.model._default_manager.filter(**{f"{field}__isnull": False})
-                .annotate(year=ExtractYear(field))
-                .order_by("-year")
-                .values_list("year", flat=True)
-                .distinct()
-            )
+            years = years_of(model_admin.model._default_manager.all(), field)
             return [(str(year), str(year)) for year in years]
 
         def queryset(self, request, queryset):
             value = self.value()
-            if value and value.isdigit():
-                return queryset.filter(**{f"{field}__year": int(value)})
+            # A year a date can hold (1 to 9999): anything else in the address is ignored.
+            if value and value.isascii() and value.isdigit() and len(value) <= 4 and int(value):
+                return queryset.filter(in_years(field, int(value), int(value)))
             return queryset
 
     YearFilter.title = title
@@ -138,23 +153,42 @@ def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
-def related_total(rows, outer_field: str, aggregate, output_field) -> Coalesce:
-    """An aggregate over related rows as a correlated subquery, for a changelist column.
+def related_total(totals: QuerySet, column: str) -> Coalesce:
+    """One figure of each changelist row's related rows, 0 where it has none: the row's value
+    of column in totals, related rows grouped by the field that points at the row (such as
+    Award.objects.totals_by("programme"), which the pages add up with too, or
+    rows.values(field).annotate(...)), as a correlated subquery.
 
     A plain annotate(Count(...)) would GROUP BY the admin's queryset, which drops the
     model's default ordering (autocomplete then pages an unordered list) and multiplies
     rows when two relations are counted at once.
     """
-    totals = (
-        rows.filter(**{outer_field: OuterRef("pk")})
-        .order_by()
-        .values(outer_field)
-        .annotate(total=aggregate)
-        .values("total")
-    )
-    return Coalesce(
-        Subquery(totals, output_field=output_field), Value(0), output_field=output_field
-    )
+    (pointer,) = totals.query.values_select
+    figure = Subquery(totals.filter(**{pointer: OuterRef("pk")}).order_by().values(column))
+    return Coalesce(figure, Value(0), output_field=figure.output_field)
+
+
+def column(name: str, attribute: str, *, description: str, ordering: str, show=None):
+    """A sortable changelist column of each row's attribute (a date at its precision such as
+    date_display, or a figure_column's figure), through show where given (money)."""
+
+    @admin.display(description=description, ordering=ordering)
+    def value(obj):
+        found = getattr(obj, attribute)
+        return found if show is None else show(found)
+
+    # The admin names the column's CSS class and cells after it.
+    value.__name__ = name
+    return value
+
+
+def figure_column(name: str, totals: QuerySet, column_name: str, *, description: str, show=None):
+    """A sortable changelist column of a figure of each row's related rows: column_name of
+    totals, by related_total(). HistoryAdmin's queryset annotates every figure column of
+    list_display as _<name>."""
+    shown = column(name, f"_{name}", description=description, ordering=f"_{name}", show=show)
+    shown.figure = related_total(totals, column_name)
+    return shown
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -66,6 +66,24 @@ def precision_condition(date_field: str, precision_field: str) -> Q:
     )
 
 
+def in_years(field: str, first: int | None = None, last: int | None = None) -> Q:
+    """Rows whose date falls in the years first to last, either end left open. Whole-date
+    comparisons rather than __year, so an index on the date serves them; a date known only to
+    its year or month is stored as its first day, so it always falls in its own year."""
+    condition = Q()
+    if first is not None:
+        condition &= Q(**{f"{field}__gte": datetime.date(first, 1, 1)})
+    if last is not None:
+        condition &= Q(**{f"{field}__lte": datetime.date(last, 12, 31)})
+    return condition
+
+
+def years_of(rows: models.QuerySet, field: str) -> list[int]:
+    """The years in which the rows have a date in field, newest first, in one query.
+    Undated rows have no year to give."""
+    return [day.year for day in rows.prefetch_related(None).dates(field, "year", order="DESC")]
+
+
 def precision_field(**kwargs) -> models.CharField:
     return models.CharField(
         max_length=5,

@@ -22,11 +22,6 @@ from mmip.regions import NationRegion
 ORG_ID_PATTERN = r"^[A-Z]{2}-[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$"
 
 
-class OrganisationQuerySet(PublishedQuerySet):
-    """An organisation is public when it is published (the default public() and is_public):
-    a draft parent does not hide its parts, it is only left unnamed."""
-
-
 class Organisation(PublishableModel):
     class Kind(models.TextChoices):
         GOVERNMENT_DEPARTMENT = "government-department", "Government department"
@@ -69,7 +64,9 @@ class Organisation(PublishableModel):
         "source", blank=True, help_text="Where facts not in the programme's own pages came from."
     )
 
-    objects = SlugNaturalKeyManager.from_queryset(OrganisationQuerySet)()
+    # Public when published (the default public() and is_public): a draft parent does not
+    # hide its parts, it is only left unnamed.
+    objects = SlugNaturalKeyManager.from_queryset(PublishedQuerySet)()
     history = RecordHistory()
 
     class Meta:

@@ -3,10 +3,18 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, Sum
+from django.db.models import Count, Sum
 from django.forms.models import BaseInlineFormSet
 
-from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total, year_filter
+from mmip.admin_base import (
+    PUBLISHING,
+    HistoryAdmin,
+    PublishableAdmin,
+    column,
+    figure_column,
+    organisation_names,
+    year_filter,
+)
 from skills.models import (
     ApprenticeshipProgramme,
     Cohort,
@@ -16,14 +24,24 @@ from skills.models import (
     employer_total_problem,
 )
 
-PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+# Each programme's cohorts, counted and added up, for two columns.
+COHORTS = Cohort.objects.values("programme").annotate(
+    count=Count("pk"), started=Sum("apprentices_started")
+)
 
 
 @admin.register(ApprenticeshipProgramme)
 class ApprenticeshipProgrammeAdmin(PublishableAdmin):
-    list_display = ["name", "lead", "workstream", "cohort_count", "started", "is_published"]
+    list_display = [
+        "name",
+        "lead",
+        "workstream",
+        figure_column("cohort_count", COHORTS, "count", description="cohorts"),
+        figure_column("started", COHORTS, "started", description="apprentices started"),
+        "is_published",
+    ]
     list_filter = ["is_published", "workstream", ("lead", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "description", "lead__name", "lead__short_name"]
+    search_fields = ["name", "description", *organisation_names("lead")]
     autocomplete_fields = ["lead", "community_organisations", "awards", "workstream", "indicators"]
     list_select_related = ["lead", "workstream"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,28 +52,6 @@ class ApprenticeshipProgrammeAdmin(PublishableAdmin):
         ("Money and figures", {"fields": ["awards", "indicators"]}),
         PUBLISHING,
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _cohort_count=related_total(
-                    Cohort.objects, "programme", Count("pk"), IntegerField()
-                ),
-                _started=related_total(
-                    Cohort.objects, "programme", Sum("apprentices_started"), IntegerField()
-                ),
-            )
-        )
-
-    @admin.display(description="cohorts", ordering="_cohort_count")
-    def cohort_count(self, obj):
-        return obj._cohort_count
-
-    @admin.display(description="apprentices started", ordering="_started")
-    def started(self, obj):
-        return obj._started
 
 
 class CohortEmployerFormSet(BaseInlineFormSet):
@@ -96,11 +92,16 @@ class CohortAdmin(PublishableAdmin):
     list_display = [
         "name",
         "programme",
-        "starts",
+        column("starts", "start_display", description="start", ordering="start_date"),
         "apprentices_started",
         "apprentices_completed",
         "apprentices_withdrawn",
-        "employed",
+        figure_column(
+            "employed",
+            CohortEmployer.objects.values("cohort").annotate(total=Sum("apprentices")),
+            "total",
+            description="with listed employers",
+        ),
         "training_provider",
         "is_published",
     ]
@@ -109,8 +110,7 @@ class CohortAdmin(PublishableAdmin):
         "name",
         "standard",
         "programme__name",
-        "training_provider__name",
-        "training_provider__short_name",
+        *organisation_names("training_provider"),
     ]
     autocomplete_fields = ["programme", "training_provider"]
     list_select_related = ["programme", "training_provider"]
@@ -132,25 +132,6 @@ class CohortAdmin(PublishableAdmin):
         ),
         PUBLISHING,
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _employed=related_total(
-                    CohortEmployer.objects, "cohort", Sum("apprentices"), IntegerField()
-                )
-            )
-        )
-
-    @admin.display(description="start", ordering="start_date")
-    def starts(self, obj):
-        return obj.start_display
-
-    @admin.display(description="with listed employers", ordering="_employed")
-    def employed(self, obj):
-        return obj._employed
 
 
 class CohortEmployerForm(forms.ModelForm):
@@ -179,7 +160,7 @@ class CohortEmployerAdmin(HistoryAdmin):
     form = CohortEmployerForm
     list_display = ["organisation", "cohort", "apprentices"]
     list_filter = ["cohort__programme"]
-    search_fields = ["organisation__name", "organisation__short_name", "cohort__name"]
+    search_fields = [*organisation_names("organisation"), "cohort__name"]
     autocomplete_fields = ["cohort", "organisation"]
     list_select_related = ["organisation", "cohort__programme"]
 
@@ -192,7 +173,7 @@ class TrainingCentreAdmin(PublishableAdmin):
         "network",
         "place",
         "nation_region",
-        "added",
+        column("added", "date_added_display", description="added", ordering="date_added"),
         "is_published",
     ]
     list_filter = [
@@ -201,7 +182,7 @@ class TrainingCentreAdmin(PublishableAdmin):
         ("network", admin.RelatedOnlyFieldListFilter),
         year_filter("date_added", "year added"),
     ]
-    search_fields = ["name", "place", "organisation__name", "organisation__short_name"]
+    search_fields = ["name", "place", *organisation_names("organisation")]
     autocomplete_fields = ["organisation", "network"]
     list_select_related = ["organisation", "network"]
     prepopulated_fields = {"slug": ["name"]}
@@ -215,16 +196,12 @@ class TrainingCentreAdmin(PublishableAdmin):
         PUBLISHING,
     ]
 
-    @admin.display(description="added", ordering="date_added")
-    def added(self, obj):
-        return obj.date_added_display
-
 
 @admin.register(LearningResource)
 class LearningResourceAdmin(PublishableAdmin):
     list_display = ["title", "kind", "provider", "platform", "is_published"]
     list_filter = ["is_published", "kind", ("platform", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "description", "provider__name", "provider__short_name"]
+    search_fields = ["title", "description", *organisation_names("provider")]
     autocomplete_fields = ["provider", "platform"]
     list_select_related = ["provider", "platform"]
     prepopulated_fields = {"slug": ["title"]}

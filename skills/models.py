@@ -283,7 +283,8 @@ class TrainingCentre(PublishableModel):
             ),
         ]
         indexes = [
-            # /skills/ and /organisations/ filter training centres by nation or region.
+            # The staff list of training centres filters by nation or region. No public page
+            # does: /skills/ lists every public centre, /organisations/ filters organisations.
             models.Index(fields=["nation_region"], name="training_centre_region_idx"),
         ]
 
@@ -341,7 +342,8 @@ class LearningResource(PublishableModel):
     class Meta:
         ordering = ["title"]
         indexes = [
-            # /skills/ groups and filters the platform's resources by kind.
+            # The staff list of learning resources filters by kind. /skills/ groups every
+            # public resource by kind as it reads them, so it filters on nothing here.
             models.Index(fields=["kind"], name="learning_resource_kind_idx"),
         ]
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from funding.models import Award
+from mmip.breadcrumbs import BreadcrumbsMixin, trail
 from mmip.charts import BarChart, bar_chart
+from mmip.grouping import grouped_by_choice
 from mmip.models import Organisation
 from skills.models import (
     ApprenticeshipProgramme,
@@ -123,18 +125,6 @@ def centres_by_network(centres) -> list[tuple]:
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] and item[0].name))
 
 
-def resources_by_kind(resources) -> list[tuple[str, list[LearningResource]]]:
-    """[(kind label, resources)] in the order LearningResource.Kind declares, leaving out
-    kinds with none."""
-    resources = list(resources)
-    groups = []
-    for kind in LearningResource.Kind:
-        members = [resource for resource in resources if resource.kind == kind]
-        if members:
-            groups.append((kind.label, members))
-    return groups
-
-
 def skills(request):
     centres = (
         TrainingCentre.objects.public()
@@ -145,13 +135,13 @@ def skills(request):
     context = {
         "programmes": [programme_record(programme) for programme in public_programmes()],
         "centre_groups": centres_by_network(centres),
-        "resource_groups": resources_by_kind(resources),
-        "breadcrumbs": [("Home", reverse("home")), ("Skills", None)],
+        "resource_groups": grouped_by_choice(resources, "kind", LearningResource.Kind),
+        "breadcrumbs": trail(("Skills", None)),
     }
     return render(request, "skills/skills.html", context)
 
 
-class ApprenticeshipProgrammeDetailView(DetailView):
+class ApprenticeshipProgrammeDetailView(BreadcrumbsMixin, DetailView):
     template_name = "skills/programme_detail.html"
     context_object_name = "programme"
 
@@ -162,10 +152,8 @@ class ApprenticeshipProgrammeDetailView(DetailView):
         programme = self.object
         return super().get_context_data(
             record=programme_record(programme),
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Skills", reverse("skills")),
-                (programme.name, None),
-            ],
             **kwargs,
         )
+
+    def get_breadcrumbs(self):
+        return [("Skills", reverse("skills")), (self.object.name, None)]

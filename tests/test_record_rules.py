@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from mmip.dates import format_date
 from skills.models import CohortEmployer
 from tests import factories as f
 
@@ -320,4 +321,4 @@ def test_indicator_target_date_matches_its_precision():
     indicator = f.IndicatorFactory(
         target_date=datetime.date(2030, 1, 1), target_date_precision="year"
     )
-    assert indicator.target_date_display == "2030"
+    assert format_date(indicator.target_date, indicator.target_date_precision) == "2030"

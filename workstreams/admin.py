@@ -1,9 +1,17 @@
 """Staff pages for the workstreams and everything they do."""
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField
+from django.db.models import Count
 
-from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total, year_filter
+from mmip.admin_base import (
+    PUBLISHING,
+    HistoryAdmin,
+    PublishableAdmin,
+    column,
+    figure_column,
+    organisation_names,
+    year_filter,
+)
 from mmip.formatting import figure
 from workstreams.models import (
     Indicator,
@@ -15,7 +23,8 @@ from workstreams.models import (
     Workstream,
 )
 
-PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+# Milestones, outputs and indicator values each have one date, at its precision.
+WHEN = column("when", "date_display", description="date", ordering="date")
 
 
 class PartnershipInline(admin.TabularInline):
@@ -32,8 +41,20 @@ class WorkstreamAdmin(PublishableAdmin):
         "display_order",
         "status",
         "is_overarching",
-        "partner_count",
-        "initiative_count",
+        figure_column(
+            "partner_count",
+            Partnership.objects.values("workstream").annotate(
+                count=Count("organisation", distinct=True)
+            ),
+            "count",
+            description="partners",
+        ),
+        figure_column(
+            "initiative_count",
+            Initiative.objects.values("workstream").annotate(count=Count("pk")),
+            "count",
+            description="initiatives",
+        ),
         "is_published",
     ]
     list_editable = ["display_order"]
@@ -48,49 +69,27 @@ class WorkstreamAdmin(PublishableAdmin):
         PUBLISHING,
     ]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _partner_count=related_total(
-                    Partnership.objects,
-                    "workstream",
-                    Count("organisation", distinct=True),
-                    IntegerField(),
-                ),
-                _initiative_count=related_total(
-                    Initiative.objects, "workstream", Count("pk"), IntegerField()
-                ),
-            )
-        )
-
-    @admin.display(description="partners", ordering="_partner_count")
-    def partner_count(self, obj):
-        return obj._partner_count
-
-    @admin.display(description="initiatives", ordering="_initiative_count")
-    def initiative_count(self, obj):
-        return obj._initiative_count
-
 
 @admin.register(Partnership)
 class PartnershipAdmin(HistoryAdmin):
     list_display = ["organisation", "role", "workstream", "note"]
     list_filter = ["role", "workstream"]
-    search_fields = [
-        "organisation__name",
-        "organisation__short_name",
-        "workstream__name",
-        "note",
-    ]
+    search_fields = [*organisation_names("organisation"), "workstream__name", "note"]
     autocomplete_fields = ["workstream", "organisation"]
     list_select_related = ["organisation", "workstream"]
 
 
 @admin.register(Initiative)
 class InitiativeAdmin(PublishableAdmin):
-    list_display = ["name", "workstream", "status", "starts", "ends", "part_of", "is_published"]
+    list_display = [
+        "name",
+        "workstream",
+        "status",
+        column("starts", "start_display", description="starts", ordering="start_date"),
+        column("ends", "end_display", description="ends", ordering="end_date"),
+        "part_of",
+        "is_published",
+    ]
     list_filter = [
         "is_published",
         "status",
@@ -116,18 +115,10 @@ class InitiativeAdmin(PublishableAdmin):
         PUBLISHING,
     ]
 
-    @admin.display(description="starts", ordering="start_date")
-    def starts(self, obj):
-        return obj.start_display
-
-    @admin.display(description="ends", ordering="end_date")
-    def ends(self, obj):
-        return obj.end_display
-
 
 @admin.register(Milestone)
 class MilestoneAdmin(PublishableAdmin):
-    list_display = ["title", "when", "kind", "workstream", "initiative", "is_published"]
+    list_display = ["title", WHEN, "kind", "workstream", "initiative", "is_published"]
     list_filter = ["is_published", "kind", "workstream"]
     search_fields = ["title", "description", "place"]
     autocomplete_fields = ["workstream", "initiative", "output"]
@@ -142,16 +133,12 @@ class MilestoneAdmin(PublishableAdmin):
         PUBLISHING,
     ]
 
-    @admin.display(description="date", ordering="date")
-    def when(self, obj):
-        return obj.date_display
-
 
 @admin.register(Output)
 class OutputAdmin(PublishableAdmin):
-    list_display = ["title", "kind", "when", "publisher_names", "is_published"]
+    list_display = ["title", "kind", WHEN, "publisher_names", "is_published"]
     list_filter = ["is_published", "kind", "workstreams"]
-    search_fields = ["title", "summary", "contact", "publishers__name", "publishers__short_name"]
+    search_fields = ["title", "summary", "contact", *organisation_names("publishers")]
     autocomplete_fields = ["publishers", "workstreams", "initiative"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "date"
@@ -166,10 +153,6 @@ class OutputAdmin(PublishableAdmin):
     def get_queryset(self, request):
         # One query for every row's publishers rather than one per row.
         return super().get_queryset(request).prefetch_related("publishers")
-
-    @admin.display(description="date", ordering="date")
-    def when(self, obj):
-        return obj.date_display
 
     @admin.display(description="publishers")
     def publisher_names(self, obj):
@@ -193,7 +176,18 @@ class IndicatorValueInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(PublishableAdmin):
-    list_display = ["name", "unit", "target_display", "value_count", "is_published"]
+    list_display = [
+        "name",
+        "unit",
+        "target_display",
+        figure_column(
+            "value_count",
+            IndicatorValue.objects.values("indicator").annotate(count=Count("pk")),
+            "count",
+            description="values",
+        ),
+        "is_published",
+    ]
     list_filter = ["is_published", "unit", "workstreams"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["workstreams"]
@@ -206,29 +200,14 @@ class IndicatorAdmin(PublishableAdmin):
         PUBLISHING,
     ]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _value_count=related_total(
-                    IndicatorValue.objects, "indicator", Count("pk"), IntegerField()
-                )
-            )
-        )
-
     @admin.display(description="target", ordering="target")
     def target_display(self, obj):
         return figure(obj.target, unit=obj.unit)
 
-    @admin.display(description="values", ordering="_value_count")
-    def value_count(self, obj):
-        return obj._value_count
-
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(HistoryAdmin):
-    list_display = ["indicator", "figure", "when", "is_projection", "period", "source_title"]
+    list_display = ["indicator", "figure", WHEN, "is_projection", "period", "source_title"]
     list_filter = ["is_projection", "qualifier", "indicator__unit", "indicator"]
     search_fields = ["indicator__name", "period", "source_title"]
     autocomplete_fields = ["indicator"]
@@ -243,7 +222,3 @@ class IndicatorValueAdmin(HistoryAdmin):
     @admin.display(description="figure", ordering="value")
     def figure(self, obj):
         return obj.display
-
-    @admin.display(description="date", ordering="date")
-    def when(self, obj):
-        return obj.date_display

@@ -4,67 +4,17 @@ Every filter is a drop-down whose choices come from the public record, so a visi
 never pick something that gives an empty page. A value typed into the address instead
 (an unknown slug, letters for a year, 10,000 characters, SQL) is checked against those
 choices in Python, never sent to the database, and left out with a plain message in
-``filterset.messages`` while the rest of the filter still applies. A FilterView using these
-FilterSets must set ``strict = False``, or django-filter shows nothing when any part is bad.
+``filterset.messages`` while the rest of the filter still applies.
 """
-
-import datetime
 
 from django.db.models import Exists, OuterRef
 
-from mmip.filtering import LenientChoiceFilter, LenientFilterSet
+from mmip.filtering import LenientChoiceFilter, LenientFilterSet, YearChoiceFilter
 from mmip.models import Organisation
 from workstreams.models import Milestone, Output, Workstream
 
 
-def year_filter(things: str) -> LenientChoiceFilter:
-    return LenientChoiceFilter(
-        label="Year",
-        thing="year",
-        any_label="Any year",
-        method="filter_year",
-        error_messages={
-            "invalid_choice": f"There are no {things} in a year “%(value)s”, so the year filter was left out. Choose a year from the list.",
-        },
-    )
-
-
-class RecordFilterSet(LenientFilterSet):
-    """Choices are read once per request from the public rows the page lists (the
-    ``queryset`` it is given), and what could not be used is reported in ``messages``."""
-
-    date_field = "date"
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        # self.filters is this instance's own copy, so setting choices here before the form
-        # is built costs one query per filter and leaks nothing between requests.
-        for name, choices in self.public_choices().items():
-            self.filters[name].extra["choices"] = choices
-
-    def public_choices(self) -> dict[str, list[tuple[str, str]]]:
-        """{filter name: [(value, label)]} for the filters whose choices are read from the
-        record; each subclass names its own."""
-        return {}
-
-    def filter_year(self, queryset, name, value):
-        # A range rather than __year, so the date index serves it.
-        year = int(value)
-        return queryset.filter(
-            **{
-                f"{self.date_field}__gte": datetime.date(year, 1, 1),
-                f"{self.date_field}__lt": datetime.date(year + 1, 1, 1),
-            }
-        )
-
-
-def years(queryset, field: str = "date") -> list[tuple[str, str]]:
-    """The years that have a dated row, newest first. Undated rows have no year to offer."""
-    days = queryset.prefetch_related(None).dates(field, "year", order="DESC")
-    return [(str(day.year), str(day.year)) for day in days]
-
-
-class MilestoneFilterSet(RecordFilterSet):
+class MilestoneFilterSet(LenientFilterSet):
     workstream = LenientChoiceFilter(
         label="Workstream",
         thing="workstream",
@@ -77,7 +27,7 @@ class MilestoneFilterSet(RecordFilterSet):
         any_label="Any kind",
         choices=Milestone.Kind.choices,
     )
-    year = year_filter("milestones")
+    year = YearChoiceFilter(things="milestones")
 
     class Meta:
         model = Milestone
@@ -89,13 +39,10 @@ class MilestoneFilterSet(RecordFilterSet):
         workstreams = Workstream.objects.public().filter(
             Exists(milestones.filter(workstream=OuterRef("pk")))
         )
-        return {
-            "workstream": list(workstreams.values_list("slug", "name")),
-            "year": years(milestones),
-        }
+        return {"workstream": list(workstreams.values_list("slug", "name"))}
 
 
-class OutputFilterSet(RecordFilterSet):
+class OutputFilterSet(LenientFilterSet):
     kind = LenientChoiceFilter(
         label="Kind of output",
         thing="kind of output",
@@ -111,7 +58,7 @@ class OutputFilterSet(RecordFilterSet):
     publisher = LenientChoiceFilter(
         label="Publisher", thing="publisher", any_label="Any publisher", method="filter_publisher"
     )
-    year = year_filter("outputs")
+    year = YearChoiceFilter(things="outputs")
 
     class Meta:
         model = Output
@@ -129,7 +76,6 @@ class OutputFilterSet(RecordFilterSet):
         return {
             "workstream": list(workstreams.values_list("slug", "name")),
             "publisher": list(publishers.values_list("slug", "name")),
-            "year": years(outputs),
         }
 
     # Subqueries rather than joins, so an output appears once whatever else is chosen.

@@ -208,9 +208,6 @@ class InitiativeQuerySet(PublishedQuerySet):
         workstream = Workstream.objects.public_condition(f"{path}workstream__")
         return super().public_condition(path) & workstream
 
-    def for_workstream(self, workstream):
-        return self.filter(workstream=workstream)
-
 
 class Initiative(PublishableModel, DatedRangeModel):
     class Status(models.TextChoices):
@@ -523,10 +520,6 @@ class Indicator(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("indicator-detail", args=[self.slug])
-
-    @property
-    def target_date_display(self) -> str:
-        return format_date(self.target_date, self.target_date_precision)
 
     def clean(self):
         errors = {}

@@ -3,18 +3,19 @@ alone. A workstream's own page, an indicator's and the timeline also show awards
 apprenticeships, so they live with the site-wide pages (mmip/site/workstream_views.py)."""
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.views.generic import ListView
-from django_filters.views import FilterView
 
+from mmip.breadcrumbs import BreadcrumbsMixin
+from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
+from mmip.paging import PagedMixin
 from workstreams.filters import OutputFilterSet
 from workstreams.models import Output, Partnership, Workstream
 
 OUTPUTS_PER_PAGE = 50
 
 
-class WorkstreamListView(ListView):
+class WorkstreamListView(BreadcrumbsMixin, ListView):
     template_name = "workstreams/workstream_list.html"
     context_object_name = "workstreams"
 
@@ -32,15 +33,16 @@ class WorkstreamListView(ListView):
             ]
         context["main_workstreams"] = [w for w in workstreams if not w.is_overarching]
         context["overarching_workstreams"] = [w for w in workstreams if w.is_overarching]
-        context["breadcrumbs"] = [("Home", reverse("home")), ("Workstreams", None)]
         return context
 
+    def get_breadcrumbs(self):
+        return [("Workstreams", None)]
 
-class OutputListView(FilterView):
+
+class OutputListView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
     """The library of public outputs, newest first and undated ones last."""
 
     filterset_class = OutputFilterSet
-    strict = False  # a bad part of the filter is left out with a message, not the whole page
     template_name = "workstreams/output_list.html"
     context_object_name = "outputs"
     paginate_by = OUTPUTS_PER_PAGE
@@ -55,14 +57,5 @@ class OutputListView(FilterView):
             )
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        # get_page() turns a page number that is not one (letters, 0, 99999) into the
-        # nearest real page, where ListView would answer 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            breadcrumbs=[("Home", reverse("home")), ("Outputs", None)], **kwargs
-        )
+    def get_breadcrumbs(self):
+        return [("Outputs", None)]

@@ -2,10 +2,10 @@
 whose columns count the awards and workstreams of other apps."""
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField
+from django.db.models import Count
 
 from funding.models import Award
-from mmip.admin_base import PublishableAdmin, related_total
+from mmip.admin_base import PUBLISHING, PublishableAdmin, figure_column
 from mmip.admin_import import RecordImportExportMixin
 from mmip.models import Organisation
 from mmip.resources import OrganisationResource
@@ -25,8 +25,20 @@ class OrganisationAdmin(RecordImportExportMixin, PublishableAdmin):
         "kind",
         "nation_region",
         "parent",
-        "award_count",
-        "workstream_count",
+        figure_column(
+            "award_count",
+            Award.objects.totals_by("recipient"),
+            "count",
+            description="awards received",
+        ),
+        figure_column(
+            "workstream_count",
+            Partnership.objects.values("organisation").annotate(
+                count=Count("workstream", distinct=True)
+            ),
+            "count",
+            description="workstreams",
+        ),
         "is_published",
     ]
     list_filter = ["is_published", "kind", "nation_region", "partnerships__role"]
@@ -39,28 +51,5 @@ class OrganisationAdmin(RecordImportExportMixin, PublishableAdmin):
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
         ("Where and how to find it", {"fields": ["nation_region", "org_id", "website"]}),
         ("About", {"fields": ["description", "source_url"]}),
-        ("Publishing", {"fields": ["is_published"]}),
+        PUBLISHING,
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _award_count=related_total(Award.objects, "recipient", Count("pk"), IntegerField()),
-                _workstream_count=related_total(
-                    Partnership.objects,
-                    "organisation",
-                    Count("workstream", distinct=True),
-                    IntegerField(),
-                ),
-            )
-        )
-
-    @admin.display(description="awards received", ordering="_award_count")
-    def award_count(self, obj):
-        return obj._award_count
-
-    @admin.display(description="workstreams", ordering="_workstream_count")
-    def workstream_count(self, obj):
-        return obj._workstream_count

@@ -3,8 +3,7 @@ plays in the public record, each choice labelled with how many organisations it 
 
 A value typed into the address that is not a choice (an unknown kind, 10,000 characters,
 SQL) is checked in Python, never sent to the database, and left out with a plain message
-in ``filterset.messages`` while the rest of the filter still applies. The view using this
-FilterSet sets ``strict = False``, or django-filter would show nothing when any part is bad.
+in ``filterset.messages`` while the rest of the filter still applies.
 """
 
 from dataclasses import dataclass

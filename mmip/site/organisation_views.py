@@ -5,20 +5,21 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
+from mmip.breadcrumbs import BreadcrumbsMixin
+from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
+from mmip.paging import PagedMixin
 from mmip.site import selectors
 from mmip.site.filters import OrganisationFilterSet, roles_of, with_roles
 
 ORGANISATIONS_PER_PAGE = 50
 
 
-class OrganisationListView(FilterView):
+class OrganisationListView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
     """The directory: every public organisation, filtered by kind, region and role."""
 
     filterset_class = OrganisationFilterSet
-    strict = False  # a bad part of the filter is left out with a message, not the whole page
     template_name = "site/organisation_list.html"
     context_object_name = "organisations"
     paginate_by = ORGANISATIONS_PER_PAGE
@@ -28,22 +29,23 @@ class OrganisationListView(FilterView):
         return Organisation.objects.public().order_by(Lower("name"), "pk")
 
     def paginate_queryset(self, queryset, page_size):
-        # Only the page shown needs its roles and parent. get_page() turns a page number
-        # that is not one (letters, 0, 99999) into the nearest real page, not a 404.
-        paginator = self.get_paginator(with_roles(queryset).select_related("parent"), page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        for organisation in page.object_list:
+        # Only the page shown needs its roles and parent.
+        paginator, page, organisations, is_paginated = super().paginate_queryset(
+            with_roles(queryset).select_related("parent"), page_size
+        )
+        for organisation in organisations:
             organisation.roles = roles_of(organisation)
-        return paginator, page, page.object_list, page.has_other_pages()
+        return paginator, page, organisations, is_paginated
 
     def get_context_data(self, **kwargs):
         self.filterset.count_choices()
-        return super().get_context_data(
-            breadcrumbs=[("Home", reverse("home")), ("Organisations", None)], **kwargs
-        )
+        return super().get_context_data(**kwargs)
+
+    def get_breadcrumbs(self):
+        return [("Organisations", None)]
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(BreadcrumbsMixin, DetailView):
     """Every role one organisation plays, on one page, public rows only."""
 
     template_name = "site/organisation_detail.html"
@@ -82,10 +84,8 @@ class OrganisationDetailView(DetailView):
         return super().get_context_data(
             award_sections=awards,
             awards_shown=selectors.AWARDS_SHOWN,
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Organisations", reverse("organisation-list")),
-                (organisation.name, None),
-            ],
             **kwargs,
         )
+
+    def get_breadcrumbs(self):
+        return [("Organisations", reverse("organisation-list")), (self.object.name, None)]

@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from mmip.fulltext import CONFIG, indexed_document
+from mmip.paging import page_of
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
@@ -280,7 +281,7 @@ def search(text: str, *, kind: Kind | None = None, page_number=None) -> Outcome:
                 )
     else:
         paginator = Paginator(matches(kind, text), PAGE_SIZE)
-        outcome.page = paginator.get_page(page_number)
+        outcome.page, _ = page_of(paginator, page_number)
         outcome.page.object_list = [decorate(kind, row) for row in outcome.page.object_list]
     if outcome.total == 0:
         outcome.only_common_words = not has_search_terms(text)

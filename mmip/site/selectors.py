@@ -5,6 +5,7 @@ pick a template; the rules of what is public stay in the QuerySets."""
 from django.db.models import Count, Prefetch, Q, Sum
 
 from funding.models import Award, FundingProgramme
+from mmip.grouping import grouped_by_choice
 from mmip.models import Organisation
 from skills.models import (
     ApprenticeshipProgramme,
@@ -193,13 +194,7 @@ def workstream_pages():
 def partners_by_role(workstream: Workstream) -> list[tuple[str, list[Partnership]]]:
     """[(role label, partnerships)] in the order Partnership.Role declares, leaving out
     roles nobody plays. with_partners() sorts by the stored value, which is alphabetical."""
-    partnerships = list(workstream.partnerships.all())
-    groups = []
-    for role in Partnership.Role:
-        members = [p for p in partnerships if p.role == role]
-        if members:
-            groups.append((role.label, members))
-    return groups
+    return grouped_by_choice(workstream.partnerships.all(), "role", Partnership.Role)
 
 
 def indicator_pages():

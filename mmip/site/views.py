@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from funding.models import Award
+from mmip.breadcrumbs import trail
 from mmip.models import Organisation
 from mmip.site import search as site_search
 from mmip.site import selectors
@@ -52,11 +53,11 @@ def search(request):
     outcome = None
     if len(text) >= site_search.MIN_QUERY_LENGTH:
         outcome = site_search.search(text, kind=kind, page_number=request.GET.get("page"))
-    search_url = reverse("search")
-    breadcrumbs = [("Home", reverse("home")), ("Search", None)]
     if kind and outcome:
-        breadcrumbs[-1] = ("Search", f"{search_url}?{urlencode({'q': text})}")
-        breadcrumbs.append((kind.label, None))
+        search_of_every_kind = f"{reverse('search')}?{urlencode({'q': text})}"
+        breadcrumbs = trail(("Search", search_of_every_kind), (kind.label, None))
+    else:
+        breadcrumbs = trail(("Search", None))
     context = {
         "q": text,
         "typed": bool(text),
@@ -86,7 +87,7 @@ def about_data(request):
         {
             "counts": selectors.public_counts(),
             "award_totals": award_totals,
-            "breadcrumbs": [("Home", reverse("home")), ("About the data", None)],
+            "breadcrumbs": trail(("About the data", None)),
         },
     )
 

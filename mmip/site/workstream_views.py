@@ -4,15 +4,16 @@ funding and skills apps too and live here rather than in workstreams/."""
 
 from django.urls import reverse
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
 from funding.models import Award
+from mmip.breadcrumbs import BreadcrumbsMixin
+from mmip.filtering import LenientFilterView
 from mmip.site import selectors
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
 
 
-class WorkstreamDetailView(DetailView):
+class WorkstreamDetailView(BreadcrumbsMixin, DetailView):
     template_name = "workstreams/workstream_detail.html"
     context_object_name = "workstream"
 
@@ -27,16 +28,14 @@ class WorkstreamDetailView(DetailView):
                 (indicator, indicator_chart(indicator)) for indicator in workstream.indicators.all()
             ],
             award_totals=Award.objects.public().for_workstream(workstream).totals(),
-            breadcrumbs=[
-                ("Home", reverse("home")),
-                ("Workstreams", reverse("workstream-list")),
-                (workstream.name, None),
-            ],
             **kwargs,
         )
 
+    def get_breadcrumbs(self):
+        return [("Workstreams", reverse("workstream-list")), (self.object.name, None)]
 
-class IndicatorDetailView(DetailView):
+
+class IndicatorDetailView(BreadcrumbsMixin, DetailView):
     template_name = "workstreams/indicator_detail.html"
     context_object_name = "indicator"
 
@@ -51,23 +50,22 @@ class IndicatorDetailView(DetailView):
             values=values,
             latest=counted[-1] if counted else None,
             chart=indicator_chart(indicator, values),
-            breadcrumbs=[("Home", reverse("home")), (indicator.name, None)],
             **kwargs,
         )
 
+    def get_breadcrumbs(self):
+        return [(self.object.name, None)]
 
-class TimelineView(FilterView):
+
+class TimelineView(BreadcrumbsMixin, LenientFilterView):
     """Every public milestone in date order, grouped by year by the template."""
 
     filterset_class = MilestoneFilterSet
-    strict = False  # a bad part of the filter is left out with a message, not the whole page
     template_name = "workstreams/timeline.html"
     context_object_name = "milestones"
 
     def get_queryset(self):
         return selectors.timeline_milestones()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            breadcrumbs=[("Home", reverse("home")), ("Timeline", None)], **kwargs
-        )
+    def get_breadcrumbs(self):
+        return [("Timeline", None)]
