@@ -96,6 +96,31 @@ def _set_published(modeladmin, request, queryset, *, published: bool) -> None:
             f" {unchanged} already {verb}, left as {'it was' if unchanged == 1 else 'they were'}."
         )
     modeladmin.message_user(request, message, messages.SUCCESS)
+    if published:
+        hidden = queryset.model._default_manager.filter(pk__in=queryset.values("pk")).exclude(
+            pk__in=queryset.model._default_manager.public().values("pk")
+        )
+        if count := hidden.count():
+            modeladmin.message_user(
+                request,
+                f"{count} of them will not appear on the public site until the records they "
+                "belong to or name are published too (open each to see which).",
+                messages.WARNING,
+            )
+
+
+def unpublished_dependencies(record) -> list[str]:
+    """What keeps a published record off the public site: each record it points at that is
+    not public, as "funder “Example Fund”". Its model's public() states the rule; this
+    names the parts staff can act on."""
+    found = []
+    for field in record._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        target = getattr(record, field.name)
+        if target is not None and not getattr(target, "is_public", True):
+            found.append(f"{field.verbose_name} “{target}”")
+    return found
 
 
 @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
@@ -122,6 +147,22 @@ class PublishableAdmin(HistoryAdmin):
     """
 
     actions = [publish_selected, unpublish_selected]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        if record.is_published and not record.is_public:
+            names = unpublished_dependencies(record)
+            self.message_user(
+                request,
+                f"“{record}” is published but will not appear on the public site until "
+                + (
+                    f"these are published too: {', '.join(names)}."
+                    if names
+                    else "the records it belongs to are published too."
+                ),
+                messages.WARNING,
+            )
 
 
 def organisation_names(*relations: str) -> list[str]:

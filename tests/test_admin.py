@@ -604,3 +604,47 @@ def test_initiative_changelist_filters_by_year_started(editor_client):
 
     assert changelist_rows(response) == {taskforce}
     assert "2021" in response.content.decode()  # the other year is still offered
+
+
+# ---------- Published, but not yet public ----------
+
+
+def test_saving_a_published_award_whose_funder_is_a_draft_says_what_keeps_it_hidden(
+    editor_client,
+):
+    award = factories.AwardFactory(
+        funder=factories.OrganisationFactory(name="Draft Fund", is_published=False)
+    )
+    url = admin_url(Award, "change", award.pk)
+
+    response = editor_client.post(url, form_data(editor_client.get(url)), follow=True)
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert any(
+        "will not appear on the public site until these are published too: funder “Draft Fund”"
+        in text
+        for text in shown
+    ), shown
+
+
+def test_saving_a_public_award_gives_no_such_warning(editor_client):
+    award = factories.AwardFactory()
+    url = admin_url(Award, "change", award.pk)
+
+    response = editor_client.post(url, form_data(editor_client.get(url)), follow=True)
+
+    assert not any("will not appear" in str(m) for m in response.context["messages"])
+
+
+def test_publishing_awards_in_bulk_counts_those_their_parties_still_hide(editor_client):
+    hidden = factories.AwardFactory(
+        is_published=False, recipient=factories.OrganisationFactory(is_published=False)
+    )
+    shown = factories.AwardFactory(is_published=False)
+
+    response = post_action(editor_client, Award, "publish_selected", [hidden, shown])
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(
+        text.startswith("1 of them will not appear on the public site") for text in messages
+    ), messages
