@@ -187,13 +187,16 @@ def test_an_approved_update_on_a_workstream_changes_no_record(team):
     assert not StatusChange.objects.exists()
 
 
-def test_an_update_that_keeps_status_and_rating_leaves_no_status_change(team):
+def test_an_update_that_changes_nothing_leaves_the_commitment_and_its_history_alone(team):
     update = draft(team.reporter, team.commitment, new_status="planned")
     services.submit_update(update=update, author=team.reporter)
+    entries = team.commitment.history.count()
 
     services.approve_update(update=update, reviewer=team.reviewer)
 
+    assert reread(update).state == "approved"
     assert not StatusChange.objects.exists()
+    assert team.commitment.history.count() == entries
 
 
 # Who may do what ---------------------------------------------------------------------
@@ -452,6 +455,33 @@ def test_a_reporter_writes_and_submits_an_update_in_the_admin(team):
         team.commitment,
     )
     assert messages_of(response)[-1] == f"“{update}” was submitted for review."
+
+
+def test_a_reporter_finds_evidence_to_link(team):
+    award = f.AwardFactory(title="Apprenticeship award")
+    client = client_for(team.reporter)
+
+    for field in ("evidence_awards", "evidence_outputs", "evidence_milestones"):
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "tracking",
+                "model_name": "progressupdate",
+                "field_name": field,
+                "term": "a",
+            },
+        )
+        assert response.status_code == 200, field
+    awards = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "tracking",
+            "model_name": "progressupdate",
+            "field_name": "evidence_awards",
+            "term": "Apprenticeship",
+        },
+    ).json()["results"]
+    assert [found["id"] for found in awards] == [str(award.pk)]
 
 
 def test_a_reporter_cannot_report_on_another_workstream_in_the_admin(team):

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from tests import factories as f
@@ -409,6 +410,17 @@ def test_a_status_change_says_why():
         "reason",
         "Say why",
     )
+
+
+def test_a_commitment_with_a_history_of_status_is_kept_one_without_can_go():
+    changed = f.StatusChangeFactory().commitment
+    unchanged = f.CommitmentFactory()
+    f.ProgressUpdateFactory(workstream=None, commitment=unchanged)
+
+    with pytest.raises(ProtectedError):
+        changed.delete()
+    unchanged.delete()
+    assert not ProgressUpdate.objects.exists()
 
 
 # What the public may see --------------------------------------------------------------

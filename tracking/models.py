@@ -801,8 +801,10 @@ class StatusChange(models.Model):
     """One change of a commitment's status or rating: when, who, from, to and why, and the
     approved update that made it. Written by tracking/services.py, never typed."""
 
+    # A commitment whose status or rating has changed has a history the public may have
+    # read, so it is kept: unpublish it, or drop it through an update, rather than delete it.
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="status_changes"
+        Commitment, on_delete=models.PROTECT, related_name="status_changes"
     )
     changed_at = models.DateTimeField("when", default=timezone.now)
     changed_by = models.ForeignKey(

@@ -118,7 +118,7 @@ def approve_update(
             )
         now_time = timezone.now()
         if isinstance(target, Commitment):
-            _apply_to_commitment(update, target, reviewer, now_time)
+            _apply_to_commitment(update, reviewer, now_time)
         update.state = UpdateState.APPROVED
         update.reviewer = reviewer
         update.reviewed_at = now_time
@@ -129,7 +129,7 @@ def approve_update(
 def _locked(update: ProgressUpdate) -> ProgressUpdate:
     """The update as stored now, locked until the transaction ends: two reviewers acting at
     once take turns, and the second sees what the first did."""
-    found = ProgressUpdate.objects.select_for_update(of=("self",)).filter(pk=update.pk).first()
+    found = ProgressUpdate.objects.select_for_update().filter(pk=update.pk).first()
     if found is None:
         raise ValidationError(
             "This update no longer exists: it, or what it was on, has been deleted.",
@@ -178,29 +178,39 @@ def _changed_fields(model: type[models.Model], before: dict, after: dict) -> lis
     ]
 
 
-def _apply_to_commitment(update: ProgressUpdate, commitment: Commitment, reviewer, when) -> None:
-    record_baselines(Commitment.objects.filter(pk=commitment.pk))
+def _apply_to_commitment(update: ProgressUpdate, reviewer, when: datetime.datetime) -> None:
+    """The change an approved update reports: the commitment's new status and rating, and
+    its evidence added to the commitment's. Nothing is written if it changes nothing."""
+    # Read again now that it is locked, so what is written starts from what was compared.
+    commitment = Commitment.objects.get(pk=update.commitment_id)
     before = (commitment.status, commitment.rating)
+    own_before = (commitment.status, commitment.rating, commitment.rating_reason)
     if update.new_status:
         commitment.status = update.new_status
     if update.new_rating:
         commitment.rating = update.new_rating
         commitment.rating_reason = update.new_rating_reason
     after = (commitment.status, commitment.rating)
-    reason = f"Approved update {update.pk}"
+    new_evidence = {
+        field: set(getattr(update, field).values_list("pk", flat=True))
+        - set(getattr(commitment, field).values_list("pk", flat=True))
+        for field in EVIDENCE_FIELDS
+    }
+    if own_before == (*after, commitment.rating_reason) and not any(new_evidence.values()):
+        return
+    record_baselines(Commitment.objects.filter(pk=commitment.pk))
     # One history entry for the commitment's columns and links together, written once both
     # are set (mmip.services.record_history), as an admin save leaves.
     commitment.skip_history_when_saving = True
     try:
         commitment.full_clean()
         commitment.save()
-        for field in EVIDENCE_FIELDS:
-            linked = getattr(update, field).all()
-            if linked:
-                getattr(commitment, field).add(*linked)
+        for field, added in new_evidence.items():
+            if added:
+                getattr(commitment, field).add(*added)
     finally:
         del commitment.skip_history_when_saving
-    record_history([commitment], user=reviewer, reason=reason)
+    record_history([commitment], user=reviewer, reason=f"Approved update {update.pk}")
     if after != before:
         change = StatusChange(
             commitment=commitment,

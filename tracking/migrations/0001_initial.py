@@ -370,7 +370,7 @@ class Migration(migrations.Migration):
                 ('to_rating', models.CharField(blank=True, choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=10)),
                 ('reason', models.TextField(verbose_name='why')),
                 ('changed_by', models.ForeignKey(help_text='Who approved the change.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='tracking.commitment')),
+                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='tracking.commitment')),
                 ('update', models.ForeignKey(blank=True, help_text='The approved update that made it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='tracking.progressupdate')),
             ],
             options={
