@@ -337,7 +337,7 @@ class ProgressUpdateAdmin(HistoryAdmin):
             },
         ),
         ("Evidence", {"fields": EVIDENCE}),
-        ("Review", {"fields": readonly_fields}),
+        ("Where it stands", {"fields": readonly_fields}),
     ]
 
     def get_queryset(self, request):
