@@ -134,9 +134,9 @@ class Rating(models.TextChoices):
 
 def rating_has_a_reason(rating: str, reason: str) -> Q:
     """A rating is given with the reason for it, and a reason only with a rating."""
-    return Q(**{rating: ""}) & ~Q(**{f"{reason}__regex": SAYS_SOMETHING}) | ~Q(**{rating: ""}) & Q(
-        **{f"{reason}__regex": SAYS_SOMETHING}
-    )
+    rated = ~Q(**{rating: ""})
+    explained = Q(**{f"{reason}__regex": SAYS_SOMETHING})
+    return (rated & explained) | (~rated & ~explained)
 
 
 def rating_problems(rating: str, reason: str, *, rating_field: str, reason_field: str) -> dict:
