@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "workstreams",
     "funding",
     "skills",
+    "tracking",
     "mmip.site",
     "mmip.pagecache",
 ]

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import User
 
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
@@ -13,6 +14,13 @@ from skills.models import (
     CohortEmployer,
     LearningResource,
     TrainingCentre,
+)
+from tracking.models import (
+    Commitment,
+    ProgressUpdate,
+    ReportingRound,
+    StatusChange,
+    WorkstreamRole,
 )
 from workstreams.models import (
     Indicator,
@@ -190,3 +198,67 @@ class LearningResourceFactory(factory.django.DjangoModelFactory):
     provider = factory.SubFactory(OrganisationFactory)
     url = "https://example.org/resource"
     is_published = True
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"staff-{n}")
+    is_staff = True
+
+
+class WorkstreamRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkstreamRole
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    user = factory.SubFactory(StaffUserFactory)
+    role = WorkstreamRole.Role.REPORTER
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    title = factory.Sequence(lambda n: f"Commitment {n}")
+    slug = factory.Sequence(lambda n: f"commitment-{n}")
+    source = factory.SubFactory(OutputFactory, kind=Output.Kind.ACTION_PLAN)
+    status = Commitment.Status.PLANNED
+    is_published = True
+
+
+class ReportingRoundFactory(factory.django.DjangoModelFactory):
+    """A year's first quarter, a year apart, so that no two rounds overlap."""
+
+    class Meta:
+        model = ReportingRound
+
+    name = factory.Sequence(lambda n: f"{2000 + n} Q1")
+    period_start = factory.Sequence(lambda n: datetime.date(2000 + n, 1, 1))
+    period_end = factory.LazyAttribute(lambda r: r.period_start.replace(month=3, day=31))
+    due_date = factory.LazyAttribute(lambda r: r.period_end + datetime.timedelta(days=30))
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    """A draft on a workstream. Its author is not made a reporter: tests of the review name
+    their roles."""
+
+    class Meta:
+        model = ProgressUpdate
+
+    workstream = factory.SubFactory(WorkstreamFactory)
+    author = factory.SubFactory(StaffUserFactory)
+    narrative = "Work goes on as planned."
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    changed_by = factory.SubFactory(StaffUserFactory)
+    from_status = Commitment.Status.PLANNED
+    to_status = Commitment.Status.IN_PROGRESS
+    reason = "The work has begun."

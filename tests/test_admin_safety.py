@@ -23,7 +23,7 @@ from workstreams.models import Indicator, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 
-RECORD_APPS = ("mmip", "workstreams", "funding", "skills")
+RECORD_APPS = ("mmip", "workstreams", "funding", "skills", "tracking")
 FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
 LOCKOUT_MESSAGE = (
     "Too many failed log-in attempts. Try again in an hour, or ask another member of staff "

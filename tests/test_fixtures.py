@@ -14,6 +14,7 @@ from django.db import IntegrityError
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
 from skills.models import ApprenticeshipProgramme, Cohort, LearningResource, TrainingCentre
+from tracking.models import Commitment, ProgressUpdate, ReportingRound, StatusChange, WorkstreamRole
 from workstreams.models import (
     Indicator,
     IndicatorValue,
@@ -25,7 +26,7 @@ from workstreams.models import (
 )
 
 FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
-RECORD_APPS = ("mmip", "workstreams", "funding", "skills")
+RECORD_APPS = ("mmip", "workstreams", "funding", "skills", "tracking")
 
 
 def load(*paths):
@@ -55,7 +56,7 @@ def loaded(db):
 
 
 def test_fixtures_load_in_numbered_order():
-    assert [path.name[:3] for path in FIXTURES] == ["01_", "02_", "03_", "04_"]
+    assert [path.name[:3] for path in FIXTURES] == ["01_", "02_", "03_", "04_", "05_"]
 
 
 def test_no_fixture_entry_has_a_primary_key():
@@ -296,6 +297,51 @@ def test_the_apprenticeship_programme_and_training_network(loaded):
     # The seeds give programme-wide figures only: no invented cohorts or resources.
     assert not Cohort.objects.exists()
     assert not LearningResource.objects.exists()
+
+
+def test_the_commitment_the_seeds_name_with_only_what_they_say(loaded):
+    commitment = Commitment.objects.get()
+    assert (commitment.title, commitment.workstream.slug) == (
+        "An end-to-end talent plan for the sector",
+        "advanced-therapies-manufacturing",
+    )
+    assert commitment.description.startswith(
+        "The creation and implementation of an end-to-end talent plan for the sector"
+    )
+    assert (commitment.source.title, commitment.source_reference) == (
+        "Advanced Therapies Manufacturing Taskforce Action Plan",
+        "A recommendation of the Action Plan",
+    )
+    # The seeds report the work under way (apprentices "now benefiting", funding "to
+    # continue growing apprenticeships") and give no due date, owner or rating.
+    assert commitment.status == "in-progress"
+    assert (commitment.due_date, commitment.rating, commitment.rating_reason) == (None, "", "")
+    assert not commitment.owners.exists()
+    assert set(commitment.evidence_awards.values_list("identifier", flat=True)) == {
+        "360G-MMIP-2018-ATMA",
+        "360G-MMIP-2021-ATMA-FOLLOW-ON",
+    }
+    assert set(commitment.evidence_milestones.values_list("slug", flat=True)) == {
+        "gatsby-foundation-funds-technician-workforce-work",
+        "at-manufacturing-apprenticeship-event-naw18",
+        "innovate-uk-announces-1-5m-for-at-manufacturing-apprenticeships",
+        "cell-and-gene-therapy-catapult-receives-0-5m-follow-on-funding",
+    }
+    assert set(commitment.evidence_outputs.values_list("title", flat=True)) == {
+        "Report from the Gatsby Foundation funded technician workforce work",
+        "Advanced Therapies Manufacturing Apprenticeships blog",
+        "Apprenticeship Guideline booklet",
+        "Cell and Gene Therapy Catapult press release",
+    }
+    assert set(commitment.evidence_initiatives.values_list("slug", flat=True)) == {
+        "technician-workforce-investigation",
+        "advanced-therapy-manufacturing-apprenticeships",
+    }
+    assert list(Commitment.objects.public()) == [commitment]
+    assert not commitment.is_late
+    # Updates, their review, status changes, rounds and roles are the staff's to make.
+    for model in (ProgressUpdate, StatusChange, ReportingRound, WorkstreamRole):
+        assert not model.objects.exists(), model
 
 
 BAD_AWARD = {

@@ -100,6 +100,10 @@ def test_an_admin_edit_invalidates_every_cached_page(client, admin_client, works
             "partnerships-INITIAL_FORMS": 0,
             "partnerships-MIN_NUM_FORMS": 0,
             "partnerships-MAX_NUM_FORMS": 1000,
+            "staff_roles-TOTAL_FORMS": 0,
+            "staff_roles-INITIAL_FORMS": 0,
+            "staff_roles-MIN_NUM_FORMS": 0,
+            "staff_roles-MAX_NUM_FORMS": 1000,
         },
     )
     assert b"A new aim from the admin." in client.get("/").content

@@ -1,0 +1,560 @@
+"""Staff pages for tracking: commitments, reporting rounds, progress updates and their
+review, status changes, and who reports on and reviews each workstream.
+
+Which updates a member of staff sees, writes and reviews follows their roles in each
+workstream (WorkstreamRole); their groups (Reporters, Reviewers) say only which kinds of
+page they may open. The review's buttons and actions call tracking/services.py, and a
+refusal comes back as a message on the page."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
+
+from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total
+from tracking import services
+from tracking.models import (
+    Commitment,
+    ProgressUpdate,
+    ReportingRound,
+    StatusChange,
+    UpdateState,
+    WorkstreamRole,
+    late_condition,
+)
+from workstreams.models import Workstream
+
+EVIDENCE = [
+    "evidence_outputs",
+    "evidence_awards",
+    "evidence_milestones",
+    "evidence_initiatives",
+]
+PUBLISHING = ("Publishing", {"fields": ["is_published"]})
+SUBMIT = "_submit_for_review"
+
+
+def refusal_text(refusal: ValidationError) -> str:
+    return " ".join(refusal.messages)
+
+
+def update_link(update_id: int | None):
+    """A link to an update's page by its number alone, so a list of them costs no query."""
+    if update_id is None:
+        return "—"
+    url = reverse("admin:tracking_progressupdate_change", args=[update_id])
+    return format_html('<a href="{}">Update {}</a>', url, update_id)
+
+
+# Who reports and who reviews ------------------------------------------------------------
+
+
+class WorkstreamRoleInline(admin.TabularInline):
+    model = WorkstreamRole
+    fields = ["user", "role"]
+    extra = 0
+    verbose_name = "reporter or reviewer"
+    verbose_name_plural = "Reporters and reviewers"
+
+
+# workstreams/admin.py may not import tracking (tracking sits above workstreams in the
+# layers), so the workstream's page gains its reporters and reviewers here: the admin that
+# workstreams registered (its admin module is loaded first, in INSTALLED_APPS order) is
+# replaced by a subclass of itself with one more inline, keeping all it already does.
+_RegisteredWorkstreamAdmin = type(admin.site.get_model_admin(Workstream))
+admin.site.unregister(Workstream)
+
+
+@admin.register(Workstream)
+class WorkstreamWithRolesAdmin(_RegisteredWorkstreamAdmin):
+    inlines = [*_RegisteredWorkstreamAdmin.inlines, WorkstreamRoleInline]
+
+
+@admin.register(WorkstreamRole)
+class WorkstreamRoleAdmin(HistoryAdmin):
+    list_display = ["user", "role", "workstream"]
+    list_filter = ["role", "workstream"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "workstream__name"]
+    list_select_related = ["user", "workstream"]
+    autocomplete_fields = ["workstream"]
+
+
+# Commitments ----------------------------------------------------------------------------
+
+
+class LateFilter(admin.SimpleListFilter):
+    title = "late"
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Late"), ("no", "Not late")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.late(today)
+        if self.value() == "no":
+            return queryset.exclude(late_condition(today))
+        return queryset
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["changed_at", "summary", "reason", "changed_by", "approved_update"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Changes of status and rating (made by approved updates)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="change")
+    def summary(self, obj):
+        return obj.summary
+
+    @admin.display(description="update")
+    def approved_update(self, obj):
+        return update_link(obj.update_id)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(PublishableAdmin):
+    list_display = ["title", "workstream", "status", "rating", "due", "late", "is_published"]
+    list_filter = ["is_published", "workstream", "status", "rating", LateFilter]
+    search_fields = ["title", "description", "source_reference"]
+    autocomplete_fields = ["workstream", "source", "owners", *EVIDENCE]
+    list_select_related = ["workstream"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StatusChangeInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["workstream", "title", "slug", "description"]}),
+        ("Source", {"fields": ["source", "source_reference"]}),
+        (
+            "Delivery",
+            {
+                "description": "Give the due date to the precision the source gives: a year "
+                "is entered as 1 January, a month as its 1st. Once the commitment is saved, "
+                "its status and rating change only through approved progress updates.",
+                "fields": [
+                    "owners",
+                    ("due_date", "due_precision"),
+                    "status",
+                    ("rating", "rating_reason"),
+                ],
+            },
+        ),
+        ("Evidence", {"fields": EVIDENCE}),
+        PUBLISHING,
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Four eyes: after it is first saved, status and rating move only by an approved update.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "status", "rating", "rating_reason"]
+
+    @admin.display(description="due", ordering="due_date")
+    def due(self, obj):
+        return obj.due_display
+
+    @admin.display(description="late", boolean=True)
+    def late(self, obj):
+        return obj.is_late
+
+
+# Reporting rounds -----------------------------------------------------------------------
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(HistoryAdmin):
+    list_display = ["name", "period", "due_date", "is_open", "updates_submitted"]
+    list_filter = ["is_open"]
+    search_fields = ["name"]
+    readonly_fields = ["reporting"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name", ("period_start", "period_end"), "due_date", "is_open"]})
+        ]
+        if obj is not None:
+            fieldsets.append(("Reporting in this round", {"fields": ["reporting"]}))
+        return fieldsets
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _submitted=related_total(
+                    ProgressUpdate.objects.filter(
+                        state__in=[UpdateState.SUBMITTED, UpdateState.APPROVED]
+                    ),
+                    "round",
+                    Count("pk"),
+                    IntegerField(),
+                )
+            )
+        )
+
+    @admin.display(description="period", ordering="period_start")
+    def period(self, obj):
+        return obj.period_display
+
+    @admin.display(description="updates submitted or approved", ordering="_submitted")
+    def updates_submitted(self, obj):
+        return obj._submitted
+
+    @admin.display(description="what has had its update, and what still needs one")
+    def reporting(self, obj):
+        rows = obj.reporting()
+        done = [row for row in rows if _has_had_its_update(row["update"])]
+        summary = (
+            f"{len(done)} of {len(rows)} have had their update (approved or awaiting review); "
+            f"{len(rows) - len(done)} still need one."
+        )
+        body = format_html_join(
+            "",
+            "<tr><th scope='row'>{}: {}</th><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row["target"]._meta.verbose_name.capitalize(),
+                    row["target"],
+                    row["workstream"],
+                    _update_state(row["update"]),
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<p>{}</p><table><thead><tr><th scope='col'>What</th><th scope='col'>Workstream"
+            "</th><th scope='col'>Its update in this round</th></tr></thead><tbody>{}</tbody>"
+            "</table>",
+            summary,
+            body,
+        )
+
+
+def _has_had_its_update(update: ProgressUpdate | None) -> bool:
+    return update is not None and update.state in [UpdateState.SUBMITTED, UpdateState.APPROVED]
+
+
+def _update_state(update: ProgressUpdate | None) -> str:
+    if update is None:
+        return "None yet"
+    return f"{update.get_state_display()}, by {update.author}"
+
+
+# Progress updates -----------------------------------------------------------------------
+
+
+class ForMeFilter(admin.SimpleListFilter):
+    """What each member of staff has to do: their own drafts and returned updates to finish,
+    or others' updates awaiting their review."""
+
+    title = "for me"
+    parameter_name = "for_me"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("to-review", "Awaiting my review"),
+            ("to-finish", "My drafts and returned updates"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to-review":
+            return queryset.awaiting_review_by(request.user)
+        if self.value() == "to-finish":
+            return queryset.drafts_and_returned_of(request.user)
+        return queryset
+
+
+@admin.action(description="Submit selected updates for review", permissions=["submit"])
+def submit_selected(modeladmin, request, queryset):
+    modeladmin.act_on_each(
+        request,
+        queryset,
+        lambda update: services.submit_update(update=update, author=request.user),
+        done="submitted for review",
+    )
+
+
+@admin.action(description="Approve selected updates", permissions=["review"])
+def approve_selected(modeladmin, request, queryset):
+    modeladmin.act_on_each(
+        request,
+        queryset,
+        lambda update: services.approve_update(update=update, reviewer=request.user),
+        done="approved",
+    )
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(HistoryAdmin):
+    change_form_template = "admin/tracking/progressupdate/change_form.html"
+    list_display = ["__str__", "workstream_of", "author", "round", "state", "submitted_at"]
+    list_filter = [ForMeFilter, "state", "round"]
+    search_fields = ["narrative", "commitment__title", "workstream__name"]
+    list_select_related = ["workstream", "commitment__workstream", "author", "round"]
+    autocomplete_fields = EVIDENCE
+    actions = [submit_selected, approve_selected]
+    readonly_fields = [
+        "state",
+        "author",
+        "submitted_at",
+        "reviewer",
+        "reviewed_at",
+        "review_note",
+    ]
+    fieldsets = [
+        (
+            "What it is on",
+            {
+                "description": "A workstream as a whole, or one of its commitments: one of "
+                "the two. Only the workstreams you report on are offered.",
+                "fields": ["workstream", "commitment", "round"],
+            },
+        ),
+        ("The update", {"fields": ["narrative"]}),
+        (
+            "For a commitment",
+            {
+                "description": "What changes when a reviewer approves it. Leave blank to "
+                "keep the commitment's status or rating as they are.",
+                "fields": ["new_status", ("new_rating", "new_rating_reason")],
+            },
+        ),
+        ("Evidence", {"fields": EVIDENCE}),
+        ("Where it stands", {"fields": readonly_fields}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    # Permissions: the groups give the kind of page, the roles the workstreams.
+
+    def _reports(self, request) -> bool:
+        return WorkstreamRole.objects.filter(
+            user=request.user, role=WorkstreamRole.Role.REPORTER
+        ).exists()
+
+    def _reviews(self, request) -> bool:
+        return WorkstreamRole.objects.filter(
+            user=request.user, role=WorkstreamRole.Role.REVIEWER
+        ).exists()
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._reports(request)
+
+    def has_change_permission(self, request, obj=None):
+        # The update's words are its author's alone, while it is a draft or returned;
+        # reviewers change only its state, through the review's buttons.
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or (obj.author_id == request.user.pk and obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        # What was submitted for review is kept, as the record of who vouched for what.
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or obj.state == UpdateState.DRAFT
+
+    def has_submit_permission(self, request):
+        return super().has_change_permission(request) and self._reports(request)
+
+    def has_review_permission(self, request):
+        return super().has_change_permission(request) and self._reviews(request)
+
+    # The form: only the author's own workstreams and open rounds are offered.
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        reported = WorkstreamRole.objects.workstreams_of(request.user, WorkstreamRole.Role.REPORTER)
+        if db_field.name == "workstream":
+            kwargs["queryset"] = Workstream.objects.filter(pk__in=reported)
+        elif db_field.name == "commitment":
+            kwargs["queryset"] = Commitment.objects.filter(workstream__in=reported)
+        elif db_field.name == "round":
+            kwargs["queryset"] = ReportingRound.objects.filter(is_open=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        author = request.user
+
+        class UpdateForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # Set before validation: the update's rules ask whether its author reports
+                # on the workstream chosen.
+                if self.instance.author_id is None:
+                    self.instance.author = author
+
+        UpdateForm.__name__ = form.__name__
+        return UpdateForm
+
+    @admin.display(description="workstream")
+    def workstream_of(self, obj):
+        return obj.target_workstream
+
+    # The review: buttons on the update's page and actions on the list.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_submit"] = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        context["can_review"] = (
+            obj is not None
+            and obj.state == UpdateState.SUBMITTED
+            and obj.author_id != request.user.pk
+            and self.has_review_permission(request)
+        )
+        context["submit_name"] = SUBMIT
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if SUBMIT in request.POST:
+            return self._submit_and_respond(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if SUBMIT in request.POST:
+            return self._submit_and_respond(request, obj)
+        return super().response_change(request, obj)
+
+    def _submit_and_respond(self, request, obj):
+        try:
+            services.submit_update(update=obj, author=request.user)
+        except ValidationError as refusal:
+            self.message_user(
+                request,
+                f"“{obj}” was saved as it is, but not submitted: {refusal_text(refusal)}",
+                messages.ERROR,
+            )
+        else:
+            self.log_change(request, obj, "Submitted for review.")
+            self.message_user(request, f"“{obj}” was submitted for review.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(obj.pk))
+
+    def get_urls(self):
+        info = (self.opts.app_label, self.opts.model_name)
+        return [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="{}_{}_approve".format(*info),
+            ),
+            path(
+                "<path:object_id>/return/",
+                self.admin_site.admin_view(self.return_view),
+                name="{}_{}_return".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def approve_view(self, request, object_id):
+        return self._review(
+            request,
+            object_id,
+            lambda update, seen: services.approve_update(
+                update=update, reviewer=request.user, seen=seen
+            ),
+            done="approved",
+        )
+
+    def return_view(self, request, object_id):
+        return self._review(
+            request,
+            object_id,
+            lambda update, seen: services.return_update(
+                update=update, reviewer=request.user, note=request.POST.get("note", ""), seen=seen
+            ),
+            done="returned to its author",
+        )
+
+    def _review(self, request, object_id, decide, *, done: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not super().has_change_permission(request):
+            raise PermissionDenied
+        update = self.get_object(request, unquote(object_id))
+        if update is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        try:
+            decide(update, _seen(request.POST.get("seen", "")))
+        except ValidationError as refusal:
+            self.message_user(request, refusal_text(refusal), messages.ERROR)
+        else:
+            self.log_change(request, update, f"{done.capitalize()}.")
+            self.message_user(request, f"“{update}” was {done}.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(update.pk))
+
+    def act_on_each(self, request, queryset, act, *, done: str) -> None:
+        """Each selected update in its own transaction: one refused leaves the others."""
+        succeeded = 0
+        for update in queryset:
+            try:
+                act(update)
+            except ValidationError as refusal:
+                self.message_user(request, f"“{update}”: {refusal_text(refusal)}", messages.ERROR)
+            else:
+                self.log_change(request, update, f"{done.capitalize()}.")
+                succeeded += 1
+        if succeeded:
+            noun = "update" if succeeded == 1 else "updates"
+            self.message_user(request, f"{succeeded} {noun} {done}.", messages.SUCCESS)
+
+    def _change_url(self, pk) -> str:
+        return reverse("admin:tracking_progressupdate_change", args=[pk])
+
+
+def _seen(text: str):
+    """The submission a reviewer read, as the page carried it; None if it carried none."""
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
+
+
+# The history of status and rating ------------------------------------------------------
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(HistoryAdmin):
+    """Read-only: every change is written by the approval that made it."""
+
+    list_display = ["commitment", "changed_at", "summary", "changed_by", "approved_update"]
+    list_filter = ["commitment__workstream"]
+    search_fields = ["commitment__title", "reason"]
+    list_select_related = ["commitment", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="change")
+    def summary(self, obj):
+        return obj.summary
+
+    @admin.display(description="update")
+    def approved_update(self, obj):
+        return update_link(obj.update_id)

@@ -1,0 +1,880 @@
+"""Tracking the programme against its plan: who reports on and who reviews each workstream,
+what each workstream has undertaken to deliver (commitments), the reporting rounds, and the
+progress updates that a second person approves before they change the record or become
+public. The writes that move an update through its review are in tracking/services.py."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import F, Func, Q
+from django.utils import timezone
+
+from funding.models import Award
+from mmip.dates import (
+    DatePrecision,
+    format_date,
+    precision_condition,
+    precision_field,
+    precision_problem,
+)
+from mmip.models import Organisation
+from mmip.records import (
+    PublicQuerySet,
+    PublishableModel,
+    PublishedQuerySet,
+    RecordHistory,
+    SlugNaturalKeyManager,
+)
+from workstreams.models import Initiative, Milestone, Output, Workstream
+
+# Text that holds more than spaces: a reason, a narrative or a note must say something.
+SAYS_SOMETHING = r"\S"
+
+
+class StaffOnlyQuerySet(PublicQuerySet):
+    """Records of the staff's own work (who reports on what, the reporting timetable): never
+    shown to the public, so public() is always empty."""
+
+    def public_condition(self, path: str = "") -> Q:
+        return Q(**{f"{path}pk__in": []})
+
+
+# Who reports and who reviews ------------------------------------------------------------
+
+
+class WorkstreamRoleQuerySet(StaffOnlyQuerySet):
+    def workstreams_of(self, user, *roles: str):
+        """The ids of the workstreams in which ``user`` holds any of ``roles``, as a subquery,
+        so a filter on it costs no query of its own."""
+        return self.filter(user=user, role__in=roles).values("workstream")
+
+
+class WorkstreamRole(models.Model):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", "Reporter"
+        REVIEWER = "reviewer", "Reviewer"
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="staff_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="workstream_roles",
+        limit_choices_to={"is_staff": True},
+        verbose_name="member of staff",
+    )
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        help_text="Reporters write the workstream's progress updates; reviewers approve or "
+        "return them (never their own).",
+    )
+
+    objects = WorkstreamRoleQuerySet.as_manager()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "reporter or reviewer"
+        verbose_name_plural = "reporters and reviewers"
+        ordering = ["workstream__display_order", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "user", "role"],
+                name="workstream_role_unique",
+                violation_error_message="This member of staff already has that role in this workstream.",
+            ),
+        ]
+        indexes = [
+            # Every update list in the admin and every check in tracking/services.py asks
+            # which workstreams one member of staff reports on or reviews.
+            models.Index(fields=["user", "role"], name="workstream_role_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.workstream}"
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of StaffOnlyQuerySet.public_condition(): never."""
+        return False
+
+    def clean(self):
+        if self.user_id and not self.user.is_staff:
+            raise ValidationError(
+                {"user": "Only members of staff can report on or review a workstream."}
+            )
+
+
+def has_role(user, workstream_id: int, role: str) -> bool:
+    return WorkstreamRole.objects.filter(user=user, workstream_id=workstream_id, role=role).exists()
+
+
+# Commitments ----------------------------------------------------------------------------
+
+
+class CommitmentStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in-progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    DROPPED = "dropped", "Dropped"
+
+
+# Still to be delivered: what can be late, and what a reporting round asks about.
+OPEN_STATUSES = [CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS]
+
+
+class Rating(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+def rating_has_a_reason(rating: str, reason: str) -> Q:
+    """A rating is given with the reason for it, and a reason only with a rating."""
+    rated = ~Q(**{rating: ""})
+    explained = Q(**{f"{reason}__regex": SAYS_SOMETHING})
+    return (rated & explained) | (~rated & ~explained)
+
+
+def rating_problems(rating: str, reason: str, *, rating_field: str, reason_field: str) -> dict:
+    """The staff-facing form of rating_has_a_reason()."""
+    if rating and not reason.strip():
+        return {reason_field: "Give the reason for the rating: it is read beside the colour."}
+    if not rating and reason.strip():
+        return {
+            rating_field: "A reason is given without a rating: choose the rating it explains, "
+            "or clear the reason."
+        }
+    return {}
+
+
+def start_of_period(day: datetime.date, precision: str) -> datetime.date:
+    """The first day of the year, month or day that ``day`` falls in."""
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def late_condition(today: datetime.date, path: str = "") -> Q:
+    """Still open and past its due date. A date known only to the month or the year is due
+    by the end of it: a commitment due "2026" is late from 1 January 2027, not from
+    2 January 2026. Must agree with Commitment.is_late_on()."""
+    past_due = Q()
+    for precision in DatePrecision:
+        past_due |= Q(
+            **{
+                f"{path}due_precision": precision,
+                f"{path}due_date__lt": start_of_period(today, precision),
+            }
+        )
+    return Q(**{f"{path}status__in": OPEN_STATUSES}) & past_due
+
+
+class CommitmentQuerySet(PublishedQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """Published commitments of a public workstream, traced to a public source: a
+        commitment's page is to sit under its workstream and quote its source, so neither
+        may be a draft. Owners and evidence are named only where public themselves. Must
+        agree with Commitment.is_public."""
+        return (
+            super().public_condition(path)
+            & Workstream.objects.public_condition(f"{path}workstream__")
+            & Output.objects.public_condition(f"{path}source__")
+        )
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def late(self, today: datetime.date):
+        """Past its due date and neither delivered nor dropped, on ``today``."""
+        return self.filter(late_condition(today))
+
+
+class Commitment(PublishableModel):
+    Status = CommitmentStatus
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="commitments")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Its address; keep it once published."
+    )
+    description = models.TextField(blank=True)
+    source = models.ForeignKey(
+        Output,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        help_text="The published document it comes from: an action plan, a strategy, a roadmap.",
+    )
+    source_reference = models.CharField(
+        "where in the source",
+        max_length=300,
+        blank=True,
+        help_text='Such as "a recommendation of the Action Plan".',
+    )
+    owners = models.ManyToManyField(
+        Organisation, related_name="commitments_owned", blank=True, verbose_name="owners"
+    )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="Leave blank if the source gives none."
+    )
+    due_precision = precision_field()
+    status = models.CharField(
+        max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.PLANNED
+    )
+    rating = models.CharField(
+        "rating",
+        max_length=10,
+        choices=Rating.choices,
+        blank=True,
+        help_text="Red, amber or green: how delivery stands.",
+    )
+    rating_reason = models.TextField(
+        "reason for the rating", blank=True, help_text="Required with a rating."
+    )
+    evidence_outputs = models.ManyToManyField(
+        Output, related_name="commitments_evidenced", blank=True, verbose_name="outputs"
+    )
+    evidence_awards = models.ManyToManyField(
+        Award, related_name="commitments_evidenced", blank=True, verbose_name="awards"
+    )
+    evidence_milestones = models.ManyToManyField(
+        Milestone, related_name="commitments_evidenced", blank=True, verbose_name="milestones"
+    )
+    evidence_initiatives = models.ManyToManyField(
+        Initiative, related_name="commitments_evidenced", blank=True, verbose_name="initiatives"
+    )
+
+    objects = SlugNaturalKeyManager.from_queryset(CommitmentQuerySet)()
+    history = RecordHistory(
+        m2m_fields=[
+            "owners",
+            "evidence_outputs",
+            "evidence_awards",
+            "evidence_milestones",
+            "evidence_initiatives",
+        ]
+    )
+
+    class Meta:
+        ordering = ["workstream__display_order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "title"],
+                name="commitment_title_unique_in_workstream",
+                violation_error_message="This workstream already has a commitment of that title.",
+            ),
+            models.CheckConstraint(
+                condition=precision_condition("due_date", "due_precision"),
+                name="commitment_due_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=rating_has_a_reason("rating", "rating_reason"),
+                name="commitment_rating_has_a_reason",
+            ),
+        ]
+        indexes = [
+            # late(): the commitments admin's late filter now, and the late and due-next lists
+            # of the /progress/ page to come, read open commitments by due date.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="commitment_open_due_idx",
+            ),
+            # The admin's status and rating filters, and /progress/'s counts by both to come.
+            models.Index(fields=["status", "rating"], name="commitment_status_rating_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of CommitmentQuerySet.public_condition(), for one commitment. It reads the
+        workstream and the source, so lists that ask it select_related() both."""
+        return self.is_published and self.workstream.is_public and self.source.is_public
+
+    @property
+    def due_display(self) -> str:
+        return format_date(self.due_date, self.due_precision)
+
+    def is_late_on(self, today: datetime.date) -> bool:
+        """The rule of late_condition(), for one commitment."""
+        return (
+            self.status in OPEN_STATUSES
+            and self.due_date is not None
+            and self.due_date < start_of_period(today, self.due_precision)
+        )
+
+    @property
+    def is_late(self) -> bool:
+        """Derived, never typed: past its due date today and not delivered or dropped."""
+        return self.is_late_on(timezone.localdate())
+
+    def clean(self):
+        errors = rating_problems(
+            self.rating, self.rating_reason, rating_field="rating", reason_field="rating_reason"
+        )
+        problem = precision_problem(self.due_date, self.due_precision)
+        if problem:
+            errors["due_date"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+
+# Reporting rounds -----------------------------------------------------------------------
+
+
+class DateRange(Func):
+    """PostgreSQL's daterange() over two date columns, for the rule that no two rounds
+    cover the same day."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class ReportingRound(models.Model):
+    name = models.CharField(max_length=100, help_text='Such as "2026 Q4".')
+    period_start = models.DateField("period starts", help_text="The first day the round covers.")
+    period_end = models.DateField("period ends", help_text="The last day the round covers.")
+    due_date = models.DateField(
+        "updates due", help_text="On or after the last day of the period it covers."
+    )
+    is_open = models.BooleanField(
+        "open", default=True, help_text="Updates can be put in an open round only."
+    )
+
+    # The staff's reporting timetable, not the record: never public.
+    objects = StaffOnlyQuerySet.as_manager()
+    history = RecordHistory()
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="reporting_round_name_unique",
+                violation_error_message="There is already a round of that name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")),
+                name="reporting_round_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("period_end")),
+                name="reporting_round_due_after_its_period",
+            ),
+            # Each day belongs to one round at most, so an update's round is never in doubt.
+            ExclusionConstraint(
+                name="reporting_round_periods_do_not_overlap",
+                expressions=[
+                    (
+                        DateRange("period_start", "period_end", RangeBoundary(True, True)),
+                        RangeOperators.OVERLAPS,
+                    )
+                ],
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of StaffOnlyQuerySet.public_condition(): never."""
+        return False
+
+    @property
+    def period_display(self) -> str:
+        start = format_date(self.period_start, DatePrecision.DAY)
+        return f"{start} to {format_date(self.period_end, DatePrecision.DAY)}"
+
+    def clean(self):
+        errors = {}
+        if self.period_start and self.period_end:
+            if self.period_end <= self.period_start:
+                errors["period_end"] = "The period must end after it starts."
+            else:
+                overlapping = (
+                    ReportingRound.objects.exclude(pk=self.pk)
+                    .filter(period_start__lte=self.period_end, period_end__gte=self.period_start)
+                    .first()
+                )
+                if overlapping:
+                    errors["period_start"] = (
+                        f"This period overlaps the round {overlapping.name} "
+                        f"({overlapping.period_display}): rounds cover separate periods."
+                    )
+        if self.period_end and self.due_date and self.due_date < self.period_end:
+            errors["due_date"] = "Updates cannot be due before the period they report on has ended."
+        if errors:
+            raise ValidationError(errors)
+
+    def reporting(self) -> list[dict]:
+        """What this round asks about, with the update each has had in it, if any: every
+        active workstream and every commitment still open. Three queries, whatever the
+        number."""
+        updates = {
+            update.target_key: update
+            for update in self.updates.select_related("author").order_by("pk")
+        }
+        rows = [
+            {"target": workstream, "workstream": workstream, "key": ("workstream", workstream.pk)}
+            for workstream in Workstream.objects.filter(status=Workstream.Status.ACTIVE)
+        ]
+        rows += [
+            {
+                "target": commitment,
+                "workstream": commitment.workstream,
+                "key": ("commitment", commitment.pk),
+            }
+            for commitment in Commitment.objects.open().select_related("workstream")
+        ]
+        for row in rows:
+            row["update"] = updates.get(row["key"])
+        return rows
+
+
+# Progress updates -----------------------------------------------------------------------
+
+
+class UpdateState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting review"
+    RETURNED = "returned", "Returned to its author"
+    APPROVED = "approved", "Approved"
+
+
+# States in which the author may still edit the update and (re)submit it.
+EDITABLE_STATES = [UpdateState.DRAFT, UpdateState.RETURNED]
+REVIEWED_STATES = [UpdateState.RETURNED, UpdateState.APPROVED]
+
+# An update is on exactly one target. Each kind of target is a nullable foreign key, named
+# here with the path from it to the workstream whose reporters write its updates and whose
+# reviewers approve them. Milestones and indicator periods join the same way: a key, a line
+# here, and the constraint below follows.
+UPDATE_TARGETS = {"workstream": "workstream", "commitment": "commitment__workstream"}
+
+
+def exactly_one_of(fields) -> Q:
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(**{f"{field}__isnull": field != chosen for field in fields})
+    return condition
+
+
+def on_workstreams(workstream_ids, path: str = "") -> Q:
+    """Updates whose target belongs to one of ``workstream_ids`` (a list or a subquery)."""
+    condition = Q()
+    for to_workstream in UPDATE_TARGETS.values():
+        condition |= Q(**{f"{path}{to_workstream}__in": workstream_ids})
+    return condition
+
+
+class ProgressUpdateQuerySet(PublicQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """Approved updates on a public target: never a draft, a submitted or a returned
+        update, and none on a draft workstream or commitment. Must agree with
+        ProgressUpdate.is_public."""
+        target_public = Q()
+        for field in UPDATE_TARGETS:
+            target = ProgressUpdate._meta.get_field(field).related_model
+            target_public |= Q(**{f"{path}{field}__isnull": False}) & (
+                target._default_manager.public_condition(f"{path}{field}__")
+            )
+        return Q(**{f"{path}state": UpdateState.APPROVED}) & target_public
+
+    def with_targets(self):
+        # Every list of updates names its target and that target's workstream.
+        return self.select_related("workstream", "commitment__workstream")
+
+    def visible_to(self, user):
+        """What a member of staff may read in the admin: their own updates, and others' once
+        submitted, on the workstreams they report on or review. A draft is its author's
+        alone."""
+        if user.is_superuser:
+            return self
+        theirs = WorkstreamRole.objects.workstreams_of(
+            user, WorkstreamRole.Role.REPORTER, WorkstreamRole.Role.REVIEWER
+        )
+        return self.filter(Q(author=user) | (~Q(state=UpdateState.DRAFT) & on_workstreams(theirs)))
+
+    def awaiting_review_by(self, user):
+        reviewed = WorkstreamRole.objects.workstreams_of(user, WorkstreamRole.Role.REVIEWER)
+        return self.filter(on_workstreams(reviewed), state=UpdateState.SUBMITTED).exclude(
+            author=user
+        )
+
+    def drafts_and_returned_of(self, user):
+        return self.filter(author=user, state__in=EDITABLE_STATES)
+
+
+class ProgressUpdate(models.Model):
+    State = UpdateState
+
+    workstream = models.ForeignKey(
+        Workstream,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        help_text="For an update on the workstream as a whole.",
+    )
+    commitment = models.ForeignKey(
+        "Commitment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        help_text="For an update on one commitment.",
+    )
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        verbose_name="reporting round",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        editable=False,
+    )
+    narrative = models.TextField(
+        help_text="What has happened, in plain words. The public reads it once approved."
+    )
+    new_status = models.CharField(
+        "new status",
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        blank=True,
+        help_text="For a commitment: its status once this update is approved. Blank keeps it.",
+    )
+    new_rating = models.CharField(
+        "new rating",
+        max_length=10,
+        choices=Rating.choices,
+        blank=True,
+        help_text="For a commitment: its rating once this update is approved. Blank keeps it.",
+    )
+    new_rating_reason = models.TextField(
+        "reason for the rating", blank=True, help_text="Required with a new rating."
+    )
+    evidence_outputs = models.ManyToManyField(
+        Output, related_name="progress_updates", blank=True, verbose_name="outputs"
+    )
+    evidence_awards = models.ManyToManyField(
+        Award, related_name="progress_updates", blank=True, verbose_name="awards"
+    )
+    evidence_milestones = models.ManyToManyField(
+        Milestone, related_name="progress_updates", blank=True, verbose_name="milestones"
+    )
+    evidence_initiatives = models.ManyToManyField(
+        Initiative, related_name="progress_updates", blank=True, verbose_name="initiatives"
+    )
+    state = models.CharField(
+        max_length=20, choices=UpdateState.choices, default=UpdateState.DRAFT, editable=False
+    )
+    # The target as stored when the update was submitted (mmip.records.stored_values), so
+    # that approval can tell whether it was changed since and refuse rather than approve
+    # an update written against a record that no longer stands.
+    started_from = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("written", auto_now_add=True)
+    submitted_at = models.DateTimeField("submitted", null=True, blank=True, editable=False)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates_reviewed",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField("reviewed", null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        "reviewer's note",
+        blank=True,
+        editable=False,
+        help_text="Why it was last returned: what its author should change.",
+    )
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = RecordHistory(
+        m2m_fields=[
+            "evidence_outputs",
+            "evidence_awards",
+            "evidence_milestones",
+            "evidence_initiatives",
+        ]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one_of(UPDATE_TARGETS), name="progress_update_on_one_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(narrative__regex=SAYS_SOMETHING),
+                name="progress_update_has_a_narrative",
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=False) | Q(new_status="", new_rating=""),
+                name="progress_update_status_and_rating_for_commitments",
+            ),
+            models.CheckConstraint(
+                condition=rating_has_a_reason("new_rating", "new_rating_reason"),
+                name="progress_update_rating_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True) | ~Q(reviewer=F("author")),
+                name="progress_update_not_reviewed_by_its_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=UpdateState.DRAFT, submitted_at__isnull=True)
+                | Q(submitted_at__isnull=False, started_from__isnull=False)
+                & ~Q(state=UpdateState.DRAFT),
+                name="progress_update_submitted_with_its_starting_point",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=REVIEWED_STATES, reviewer__isnull=False, reviewed_at__isnull=False
+                )
+                | Q(state__in=[UpdateState.DRAFT, UpdateState.SUBMITTED], reviewer__isnull=True),
+                name="progress_update_reviewed_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=UpdateState.RETURNED) | Q(review_note__regex=SAYS_SOMETHING),
+                name="progress_update_returned_with_a_note",
+            ),
+            # A returned update is corrected and submitted again, not written afresh, so a
+            # round has one update for each thing it asks about.
+            models.UniqueConstraint(
+                fields=["round", "workstream"],
+                name="progress_update_one_per_workstream_per_round",
+                violation_error_message="This workstream already has an update in that round: "
+                "continue that one.",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "commitment"],
+                name="progress_update_one_per_commitment_per_round",
+                violation_error_message="This commitment already has an update in that round: "
+                "continue that one.",
+            ),
+        ]
+        indexes = [
+            # The reviewers' list of what awaits them, and the public's approved updates to
+            # come (/feeds/updates/, a commitment's page), read updates by state, newest first.
+            models.Index(fields=["state", "-submitted_at"], name="progress_update_state_idx"),
+        ]
+
+    def __str__(self):
+        target = self.target
+        if target is None:
+            return "New progress update"
+        if self.created_at is None:
+            return f"Update on {target}"
+        written = format_date(timezone.localdate(self.created_at), DatePrecision.DAY)
+        return f"Update on {target}, {written}"
+
+    @property
+    def target(self) -> models.Model | None:
+        """The workstream or commitment this update is on."""
+        for field in UPDATE_TARGETS:
+            if getattr(self, f"{field}_id") is not None:
+                return getattr(self, field)
+        return None
+
+    @property
+    def target_key(self) -> tuple[str, int] | None:
+        for field in UPDATE_TARGETS:
+            pk = getattr(self, f"{field}_id")
+            if pk is not None:
+                return (field, pk)
+        return None
+
+    @property
+    def target_workstream(self) -> Workstream | None:
+        """The workstream whose reporters write this update and whose reviewers review it."""
+        target = self.target
+        if isinstance(target, Workstream) or target is None:
+            return target
+        return target.workstream
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of ProgressUpdateQuerySet.public_condition(), for one update."""
+        return self.state == UpdateState.APPROVED and self.target.is_public
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    def clean(self):
+        errors = {}
+        chosen = [field for field in UPDATE_TARGETS if getattr(self, f"{field}_id") is not None]
+        if len(chosen) != 1:
+            errors[NON_FIELD_ERRORS] = (
+                "Choose what this update is on: a workstream or a commitment, not both."
+                if chosen
+                else "Choose what this update is on: a workstream or a commitment."
+            )
+        if not self.narrative.strip():
+            errors["narrative"] = "Write the update: what has happened, in plain words."
+        if not self.commitment_id and (self.new_status or self.new_rating):
+            errors["new_status"] = (
+                "A new status or rating is for a commitment: choose the commitment, or clear them."
+            )
+        errors.update(
+            rating_problems(
+                self.new_rating,
+                self.new_rating_reason,
+                rating_field="new_rating",
+                reason_field="new_rating_reason",
+            )
+        )
+        errors.update(self._review_problems())
+        if self.is_editable and len(chosen) == 1:
+            errors.update(self._author_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def _author_problems(self) -> dict:
+        """While its author may still change it: they must report on its workstream, and its
+        round must be open. Both read other tables, so the database cannot hold them as a
+        constraint; tracking/services.py asks them again at each step."""
+        problems = {}
+        workstream = self.target_workstream
+        if self.author_id and not has_role(
+            self.author, workstream.pk, WorkstreamRole.Role.REPORTER
+        ):
+            problems[NON_FIELD_ERRORS] = (
+                f"{self.author} is not a reporter of the {workstream} workstream, so cannot "
+                "write its updates."
+            )
+        if self.round_id and not self.round.is_open:
+            problems["round"] = f"The round {self.round} is closed: choose an open round, or none."
+        return problems
+
+    def _review_problems(self) -> dict:
+        """The rules of the review, which the services keep and nobody types."""
+        if self.reviewer_id and self.reviewer_id == self.author_id:
+            return {NON_FIELD_ERRORS: "Nobody may review their own update: another reviewer must."}
+        if self.state == UpdateState.RETURNED and not self.review_note.strip():
+            return {NON_FIELD_ERRORS: "An update is returned with a note saying what to change."}
+        if self.state in REVIEWED_STATES and not (self.reviewer_id and self.reviewed_at):
+            return {NON_FIELD_ERRORS: "A reviewed update records who reviewed it and when."}
+        if self.state in [UpdateState.DRAFT, UpdateState.SUBMITTED] and self.reviewer_id:
+            return {NON_FIELD_ERRORS: "An update not yet reviewed has no reviewer."}
+        if self.state != UpdateState.DRAFT and (
+            self.submitted_at is None or self.started_from is None
+        ):
+            return {
+                NON_FIELD_ERRORS: "A submitted update records when it was submitted and what "
+                "its target was then."
+            }
+        if self.state == UpdateState.DRAFT and self.submitted_at is not None:
+            return {NON_FIELD_ERRORS: "A draft has not been submitted."}
+        return {}
+
+
+# The history of status and rating ------------------------------------------------------
+
+
+class StatusChangeQuerySet(PublicQuerySet):
+    def public_condition(self, path: str = "") -> Q:
+        """The changes of a public commitment: each is made by an approved update, and the
+        public sees the history of the approved changes. Must agree with
+        StatusChange.is_public."""
+        return Commitment.objects.public_condition(f"{path}commitment__")
+
+
+class StatusChange(models.Model):
+    """One change of a commitment's status or rating: when, who, from, to and why, and the
+    approved update that made it. Written by tracking/services.py, never typed."""
+
+    # A commitment whose status or rating has changed has a history the public may have
+    # read, so it is kept: unpublish it, or drop it through an update, rather than delete it.
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    changed_at = models.DateTimeField("when", default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="who",
+        help_text="Who approved the change.",
+    )
+    from_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
+    from_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    to_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    reason = models.TextField("why")
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        help_text="The approved update that made it.",
+    )
+
+    objects = StatusChangeQuerySet.as_manager()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "status change"
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = "changed_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")) | ~Q(from_rating=F("to_rating")),
+                name="status_change_changes_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__regex=SAYS_SOMETHING), name="status_change_has_a_reason"
+            ),
+        ]
+        indexes = [
+            # A commitment's status history, newest first: its admin page now, its public
+            # page (/commitments/<slug>/) to come.
+            models.Index(fields=["commitment", "-changed_at"], name="status_change_history_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        if self.from_status != self.to_status:
+            parts.append(f"{self.get_from_status_display()} → {self.get_to_status_display()}")
+        if self.from_rating != self.to_rating:
+            parts.append(
+                f"{self.get_from_rating_display() or 'no rating'} → "
+                f"{self.get_to_rating_display() or 'no rating'}"
+            )
+        return "; ".join(parts)
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of StatusChangeQuerySet.public_condition(), for one change."""
+        return self.commitment.is_public
+
+    def clean(self):
+        errors = {}
+        if self.from_status == self.to_status and self.from_rating == self.to_rating:
+            errors[NON_FIELD_ERRORS] = "A change of status or rating must change one of them."
+        if not self.reason.strip():
+            errors["reason"] = "Say why the status or rating changed."
+        if errors:
+            raise ValidationError(errors)
