@@ -9,14 +9,14 @@ refusal comes back as a message on the page."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField
+from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
-from mmip.admin_base import HistoryAdmin, PublishableAdmin, related_total
+from mmip.admin_base import PUBLISHING, HistoryAdmin, PublishableAdmin, related_total
 from tracking import services
 from tracking.models import (
     Commitment,
@@ -35,7 +35,6 @@ EVIDENCE = [
     "evidence_milestones",
     "evidence_initiatives",
 ]
-PUBLISHING = ("Publishing", {"fields": ["is_published"]})
 SUBMIT = "_submit_for_review"
 
 
@@ -201,10 +200,10 @@ class ReportingRoundAdmin(HistoryAdmin):
                 _submitted=related_total(
                     ProgressUpdate.objects.filter(
                         state__in=[UpdateState.SUBMITTED, UpdateState.APPROVED]
-                    ),
-                    "round",
-                    Count("pk"),
-                    IntegerField(),
+                    )
+                    .values("round")
+                    .annotate(submitted=Count("pk")),
+                    "submitted",
                 )
             )
         )

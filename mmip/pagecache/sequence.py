@@ -49,7 +49,10 @@ def install_triggers(using: str = "default", **kwargs) -> None:
     post_migrate, so tables added by later migrations are covered too."""
     with connections[using].cursor() as cursor:
         cursor.execute(INSTALL_SQL)
-        for table in watched_tables():
+        # After `migrate <app> zero` some record tables are gone; they get their trigger back
+        # when they are made again.
+        existing = set(connections[using].introspection.table_names(cursor))
+        for table in (table for table in watched_tables() if table in existing):
             cursor.execute(
                 f'CREATE OR REPLACE TRIGGER mmip_record_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
                 "FOR EACH STATEMENT EXECUTE FUNCTION mmip_bump_record_generation()"

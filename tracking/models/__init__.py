@@ -1,0 +1,68 @@
+"""Tracking the programme against its plan: who reports on and who reviews each workstream,
+what each workstream has undertaken to deliver (commitments), the reporting rounds, and the
+progress updates that a second person approves before they change the record or become
+public. The writes that move an update through its review are in tracking/services.py."""
+
+from tracking.models.commitments import (
+    OPEN_STATUSES,
+    Commitment,
+    CommitmentQuerySet,
+    CommitmentStatus,
+    Rating,
+    late_condition,
+    rating_has_a_reason,
+    rating_problems,
+    start_of_period,
+)
+from tracking.models.roles import (
+    SAYS_SOMETHING,
+    StaffOnlyQuerySet,
+    WorkstreamRole,
+    WorkstreamRoleQuerySet,
+    has_role,
+)
+from tracking.models.rounds import (
+    DateRange,
+    ReportingRound,
+)
+from tracking.models.updates import (
+    EDITABLE_STATES,
+    REVIEWED_STATES,
+    UPDATE_TARGETS,
+    ProgressUpdate,
+    ProgressUpdateQuerySet,
+    StatusChange,
+    StatusChangeQuerySet,
+    UpdateState,
+    exactly_one_of,
+    on_workstreams,
+)
+
+__all__ = [
+    "EDITABLE_STATES",
+    "OPEN_STATUSES",
+    "REVIEWED_STATES",
+    "SAYS_SOMETHING",
+    "UPDATE_TARGETS",
+    "Commitment",
+    "CommitmentQuerySet",
+    "CommitmentStatus",
+    "DateRange",
+    "ProgressUpdate",
+    "ProgressUpdateQuerySet",
+    "Rating",
+    "ReportingRound",
+    "StaffOnlyQuerySet",
+    "StatusChange",
+    "StatusChangeQuerySet",
+    "UpdateState",
+    "WorkstreamRole",
+    "WorkstreamRoleQuerySet",
+    "exactly_one_of",
+    "has_role",
+    "late_condition",
+    "on_workstreams",
+    "rating_has_a_reason",
+    "rating_problems",
+    "start_of_period",
+]
