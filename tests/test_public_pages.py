@@ -436,13 +436,24 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     build_workstream_rows(workstream, 3)
     with_three = count_queries(client, workstream.get_absolute_url())
     build_workstream_rows(workstream, 27)
-    # 1 the workstream, 2 partnerships with their organisations, 3 initiatives (with what
-    # they are part of), 4 the initiatives' organisations, 5 awards with funder, recipient,
-    # routed-through and programme, 6 indicators, 7 their values, 8 outputs, 9 their
-    # publishers, 10 milestones with workstream and initiative, 11 apprenticeship
-    # programmes with their leads, 12 the programmes' community organisations, 13 the
-    # award total.
+    # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships with their
+    # organisations, 4 initiatives (with what they are part of), 5 awards with funder,
+    # recipient and routed-through (their total is added up from these), 6 indicators,
+    # 7 their values, 8 outputs, 9 milestones with their initiatives, 10 apprenticeship
+    # programmes with their leads, 11 the initiatives' organisations, 12 the outputs'
+    # publishers, 13 the programmes' community organisations.
     assert count_queries(client, workstream.get_absolute_url()) == with_three == 13
+
+
+def test_workstream_page_queries_only_the_kinds_of_row_it_has(client, workstream):
+    PartnershipFactory(workstream=workstream, organisation=OrganisationFactory(name="Only partner"))
+    # A draft output is a row all the same: its kind is queried, and public() leaves it out.
+    OutputFactory(title="Draft output", is_published=False).workstreams.add(workstream)
+
+    assert "Only partner" in page(client, workstream.get_absolute_url())
+    # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships, 4 outputs (none
+    # public, so no publishers are asked for).
+    assert count_queries(client, workstream.get_absolute_url()) == 4
 
 
 # ---------- One award ----------

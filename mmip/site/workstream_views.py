@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from funding.models import Award
 from mmip.site import selectors
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
+from workstreams.models import Workstream
 
 
 class WorkstreamDetailView(DetailView):
@@ -17,16 +17,16 @@ class WorkstreamDetailView(DetailView):
     context_object_name = "workstream"
 
     def get_queryset(self):
-        return selectors.workstream_pages()
+        return Workstream.objects.public()
 
     def get_context_data(self, **kwargs):
         workstream = self.object
+        rows = selectors.workstream_page(workstream)
         return super().get_context_data(
-            partners_by_role=selectors.partners_by_role(workstream),
+            **rows,
             indicator_charts=[
-                (indicator, indicator_chart(indicator)) for indicator in workstream.indicators.all()
+                (indicator, indicator_chart(indicator)) for indicator in rows["indicators"]
             ],
-            award_totals=Award.objects.public().for_workstream(workstream).totals(),
             breadcrumbs=[
                 ("Home", reverse("home")),
                 ("Workstreams", reverse("workstream-list")),
