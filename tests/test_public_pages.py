@@ -95,7 +95,7 @@ def test_home_lists_latest_published_milestones_latest_first_at_their_precision(
     MilestoneFactory(
         title="Follow-on funding announced", date=datetime.date(2021, 7, 1), date_precision="month"
     )
-    MilestoneFactory(
+    programme_wide = MilestoneFactory(
         title="Impact report released",
         date=datetime.date(2021, 10, 14),
         date_precision="day",
@@ -115,8 +115,9 @@ def test_home_lists_latest_published_milestones_latest_first_at_their_precision(
     assert '<time datetime="2021-10-14">14 October 2021</time>' in content
     assert '<time datetime="2021-07">July 2021</time>' in content
     assert '<time datetime="2016">2016</time>' in content
-    # A programme-wide milestone's URL points at the home page.
-    assert 'id="milestone-' in content
+    # Each links to its place: a programme-wide milestone's is on the timeline.
+    assert f'<a href="{programme_wide.get_absolute_url()}">Impact report released</a>' in content
+    assert programme_wide.get_absolute_url().startswith(reverse("timeline"))
     assert "Draft milestone" not in content
     assert "Milestone of a draft workstream" not in content
 
@@ -321,6 +322,24 @@ def test_workstream_page_shows_outputs_with_kind_date_publishers_and_link(client
     assert "Booklet" in content
     assert '<time datetime="2018">2018</time>' in content
     assert "Cell and Gene Therapy Catapult" in content
+
+
+def test_an_output_without_an_address_of_its_own_links_to_where_it_was_announced(
+    client, workstream
+):
+    announced = OutputFactory(
+        title="Announced case study",
+        kind="case-study",
+        url="",
+        source_url="https://example.org/news",
+        date=None,
+    )
+    announced.workstreams.add(workstream)
+
+    content = page(client, workstream.get_absolute_url())
+
+    assert '<a href="https://example.org/news">Announced case study</a>' in content
+    assert "Case study · undated" in content
 
 
 def test_workstream_page_lists_milestones_in_date_order_with_their_anchors(client, workstream):
