@@ -269,6 +269,24 @@ def test_workstream_page_shows_initiatives_with_dates_at_precision_and_organisat
     assert "Gatsby Foundation" in content
 
 
+def test_an_initiative_names_the_larger_one_it_is_part_of_only_where_public(client, workstream):
+    network = InitiativeFactory(name="Skills Training Network", slug="network")
+    InitiativeFactory(workstream=workstream, name="Online platform", part_of=network)
+    draft = InitiativeFactory(name="Unannounced network", is_published=False)
+    InitiativeFactory(workstream=workstream, name="Pilot", part_of=draft)
+    hidden = InitiativeFactory(
+        name="Network of a draft workstream", workstream=WorkstreamFactory(is_published=False)
+    )
+    InitiativeFactory(workstream=workstream, name="Trial", part_of=hidden)
+
+    content = page(client, workstream.get_absolute_url())
+
+    assert f'part of <a href="{network.get_absolute_url()}">Skills Training Network</a>' in content
+    assert "Online platform" in content and "Pilot" in content and "Trial" in content
+    assert "Unannounced network" not in content
+    assert "Network of a draft workstream" not in content
+
+
 def test_workstream_page_shows_published_awards_with_their_total(client, workstream):
     first = AwardFactory(title="Apprenticeships", amount=Decimal("1500000"))
     second = AwardFactory(title="Follow-on", amount=Decimal("500000"))
@@ -435,7 +453,7 @@ def build_workstream_rows(workstream, n: int) -> None:
     for i in range(n):
         organisation = OrganisationFactory()
         PartnershipFactory(workstream=workstream, organisation=organisation, role=roles[i % 4])
-        initiative = InitiativeFactory(workstream=workstream)
+        initiative = InitiativeFactory(workstream=workstream, part_of=InitiativeFactory())
         initiative.organisations.add(organisation)
         award = AwardFactory()
         award.workstreams.add(workstream)
@@ -456,12 +474,12 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     with_three = count_queries(client, workstream.get_absolute_url())
     build_workstream_rows(workstream, 27)
     # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships with their
-    # organisations, 4 initiatives (with what they are part of), 5 awards with funder,
-    # recipient and routed-through (their total is added up from these), 6 indicators,
-    # 7 their values, 8 outputs, 9 milestones with their initiatives, 10 apprenticeship
-    # programmes with their leads, 11 the initiatives' organisations, 12 the outputs'
-    # publishers, 13 the programmes' community organisations.
-    assert count_queries(client, workstream.get_absolute_url()) == with_three == 13
+    # organisations, 4 initiatives, 5 awards with funder, recipient and routed-through
+    # (their total is added up from these), 6 indicators, 7 their values, 8 outputs,
+    # 9 milestones with their initiatives, 10 apprenticeship programmes with their leads,
+    # 11 the larger initiatives the initiatives are part of, 12 the initiatives'
+    # organisations, 13 the outputs' publishers, 14 the programmes' community organisations.
+    assert count_queries(client, workstream.get_absolute_url()) == with_three == 14
 
 
 def test_workstream_page_queries_only_the_kinds_of_row_it_has(client, workstream):

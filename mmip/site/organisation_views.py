@@ -50,8 +50,7 @@ class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        # Its parent is named only where public, so the page reads the parent's is_public.
-        return Organisation.objects.public().select_related("parent")
+        return Organisation.objects.public()
 
     def get_context_data(self, **kwargs):
         organisation = self.object

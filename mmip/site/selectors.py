@@ -121,10 +121,14 @@ def organisation_page(organisation: Organisation) -> dict:
     """Every public row an organisation's page shows, by relation (its accessor name, such
     as "partnerships"), each kind the organisation has any rows of in one query filtered on
     it: prefetching from a single organisation only added its own machinery to each query.
-    Each centre's network is joined with its workstream, as the page names it only where
-    public and so reads its is_public. Under "award_roles", for each role of
+    The organisation's parent and each centre's network come with what their is_public
+    reads, as the page names them only where public. Under "award_roles", for each role of
     AWARD_RELATIONS, the latest AWARDS_SHOWN awards and the count and total of all of them,
     in one query."""
+    if organisation.parent_id:
+        # Named only where public, which its is_public says. Few organisations are part of
+        # another, and joining the parent to every organisation's row cost as much as this.
+        prefetch_related_objects([organisation], "parent")
     programmes = ApprenticeshipProgramme.objects.public()
     rows = rows_by_relation(
         organisation,
@@ -210,7 +214,7 @@ def workstream_page(workstream: Workstream) -> dict:
     "initiatives"), each kind the workstream has any rows of in one query filtered on it:
     prefetching from a single workstream only added its own machinery to each query. What
     the page names only where public (an initiative's larger initiative, a milestone's
-    initiative, a programme's lead) is joined with what its is_public reads. Besides,
+    initiative, a programme's lead) comes with what its is_public reads. Besides,
     "partners_by_role" and the "award_totals" of the awards listed."""
     rows = rows_by_relation(
         workstream,
@@ -222,10 +226,9 @@ def workstream_page(workstream: Workstream) -> dict:
                 .order_by("role", "organisation__name")
             ),
             "initiatives": lambda: (
+                # One workstream: its place among the others (Meta.ordering) is the same for all.
                 Initiative.objects.public()
                 .filter(workstream=workstream)
-                .select_related("part_of__workstream")
-                # One workstream: its place among the others (Meta.ordering) is the same for all.
                 .order_by("start_date", "name")
             ),
             "awards": lambda: Award.objects.public().for_workstream(workstream).in_tables(),
@@ -248,6 +251,15 @@ def workstream_page(workstream: Workstream) -> dict:
             ),
         },
     )
+    initiatives = rows["initiatives"]
+    if any(initiative.part_of_id for initiative in initiatives):
+        # The larger initiatives some are part of, with the workstream their is_public reads:
+        # few initiatives are part of another, and joining them to every row cost as much as
+        # this query.
+        prefetch_related_objects(
+            initiatives,
+            Prefetch("part_of", queryset=Initiative.objects.select_related("workstream")),
+        )
     # The organisations of each: a query each, run only for a list that has rows.
     for relation, link in (
         ("initiatives", "organisations"),
