@@ -164,6 +164,7 @@ def milestone_items(
 
     One tag for the whole list, with the values worked out here, as in output_items()."""
     items = []
+    workstream_urls = {}  # by workstream: many milestones share one, and reverse() is dear
     for milestone in milestones:
         # Every key in every item, as in output_items().
         item = {
@@ -182,9 +183,13 @@ def milestone_items(
             shown = milestone.workstream
             if shown is None:
                 item["workstream"] = "Whole programme"
+            elif links:
+                # The title leads to the workstream's page already: one link is enough.
+                item["workstream"] = conditional_escape(shown.name)
             else:
-                # A linked title leads to the workstream's page already: one link is enough.
-                item["workstream"] = _linked(shown.name, "" if links else shown.get_absolute_url())
+                if shown.pk not in workstream_urls:
+                    workstream_urls[shown.pk] = shown.get_absolute_url()
+                item["workstream"] = _linked(shown.name, workstream_urls[shown.pk])
         if (initiatives_here or connections) and milestone.initiative_id:
             initiative = milestone.initiative
             if initiative.is_public:
