@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
 from django.urls import reverse
 
 from mmip.dates import format_date, precision_condition, precision_field, precision_problem
@@ -91,6 +91,26 @@ class AwardQuerySet(PublishedQuerySet):
     def with_parties(self):
         # Every list of awards names funder, recipient and programme: join them once.
         return self.select_related("funder", "recipient", "routed_through", "programme")
+
+    def in_tables(self):
+        """Awards as a table of them lists them (includes/award_table.html): the three
+        parties it names joined, and only the columns its rows print. A whole row of an award
+        and of each party carries descriptions and a search vector many times wider than what
+        the table prints, and fetching and building them was a good part of the query's cost."""
+        parties = [
+            f"{party}__{field}"
+            for party in ("funder", "recipient", "routed_through")
+            for field in ("is_published", "name", "slug")
+        ]
+        return self.select_related("funder", "recipient", "routed_through").only(
+            "identifier", "title", "amount", "award_date", "award_date_precision", *parties
+        )
+
+    def with_totals(self):
+        """Each award annotated with the count (count_of_all) and sum (total_of_all) of every
+        award the queryset finds, as window aggregates: they are counted before a slice, so
+        the latest few awards and the figures of all of them come in one query."""
+        return self.annotate(count_of_all=Window(Count("pk")), total_of_all=Window(Sum("amount")))
 
     def totals(self) -> dict:
         return self.aggregate(count=Count("pk"), total=Sum("amount"))

@@ -458,14 +458,32 @@ def build_organisation_rows(organisation, n: int) -> None:
 
 
 def test_organisation_page_query_count_does_not_grow(client):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory(parent=OrganisationFactory())
     build_organisation_rows(organisation, 3)
     with_three = count_queries(client, organisation.get_absolute_url())
     build_organisation_rows(organisation, 27)
-    # 1 the organisation with its parent, then its published 2 parts, 3 partnerships with
-    # their workstreams, 4 initiatives with theirs, 5 outputs, 6 funding programmes,
-    # 7 apprenticeship programmes it leads, 8 those it supports, 9 its cohort places with
-    # cohort and programme, 10 the cohorts it trains with their programmes, 11 training
-    # centres with their networks, 12 learning resources; 13 the count and total of awards
-    # given, received and routed through it; 14 to 16 the latest of each with their parties.
-    assert count_queries(client, organisation.get_absolute_url()) == with_three == 16
+    # 1 the organisation, 2 its parent, 3 which kinds of row it has any of, then its
+    # published 4 parts, 5 partnerships with their workstreams, 6 initiatives with theirs,
+    # 7 outputs, 8 funding programmes, 9 apprenticeship programmes it leads, 10 those it
+    # supports, 11 its cohort places with cohort and programme, 12 the cohorts it trains
+    # with their programmes, 13 training centres with their networks, 14 learning
+    # resources; 15 to 17 the latest awards it gave, received and routed, with their
+    # parties, each with the count and total of all of them.
+    assert count_queries(client, organisation.get_absolute_url()) == with_three == 17
+
+
+def test_organisation_page_queries_only_the_kinds_of_row_it_has(client):
+    quiet = OrganisationFactory()
+    recipient = OrganisationFactory()
+    AwardFactory(recipient=recipient, title="Its only award")
+    # A draft is a row all the same: its kind is queried, and public() leaves it out.
+    FundingProgrammeFactory(funder=recipient, name="Draft fund", is_published=False)
+
+    # 1 the organisation, 2 which kinds of row it has any of.
+    assert count_queries(client, quiet.get_absolute_url()) == 2
+    content = page(client, recipient.get_absolute_url())
+    assert "Its only award" in content
+    assert "1 award worth" in content
+    assert "Draft fund" not in content
+    # 3 the awards it received, with their count and total, 4 funding programmes.
+    assert count_queries(client, recipient.get_absolute_url()) == 4

@@ -95,7 +95,7 @@ def test_home_lists_latest_published_milestones_latest_first_at_their_precision(
     MilestoneFactory(
         title="Follow-on funding announced", date=datetime.date(2021, 7, 1), date_precision="month"
     )
-    MilestoneFactory(
+    programme_wide = MilestoneFactory(
         title="Impact report released",
         date=datetime.date(2021, 10, 14),
         date_precision="day",
@@ -115,8 +115,9 @@ def test_home_lists_latest_published_milestones_latest_first_at_their_precision(
     assert '<time datetime="2021-10-14">14 October 2021</time>' in content
     assert '<time datetime="2021-07">July 2021</time>' in content
     assert '<time datetime="2016">2016</time>' in content
-    # A programme-wide milestone's URL points at the home page.
-    assert 'id="milestone-' in content
+    # Each links to its place: a programme-wide milestone's is on the timeline.
+    assert f'<a href="{programme_wide.get_absolute_url()}">Impact report released</a>' in content
+    assert programme_wide.get_absolute_url().startswith(reverse("timeline"))
     assert "Draft milestone" not in content
     assert "Milestone of a draft workstream" not in content
 
@@ -268,6 +269,24 @@ def test_workstream_page_shows_initiatives_with_dates_at_precision_and_organisat
     assert "Gatsby Foundation" in content
 
 
+def test_an_initiative_names_the_larger_one_it_is_part_of_only_where_public(client, workstream):
+    network = InitiativeFactory(name="Skills Training Network", slug="network")
+    InitiativeFactory(workstream=workstream, name="Online platform", part_of=network)
+    draft = InitiativeFactory(name="Unannounced network", is_published=False)
+    InitiativeFactory(workstream=workstream, name="Pilot", part_of=draft)
+    hidden = InitiativeFactory(
+        name="Network of a draft workstream", workstream=WorkstreamFactory(is_published=False)
+    )
+    InitiativeFactory(workstream=workstream, name="Trial", part_of=hidden)
+
+    content = page(client, workstream.get_absolute_url())
+
+    assert f'part of <a href="{network.get_absolute_url()}">Skills Training Network</a>' in content
+    assert "Online platform" in content and "Pilot" in content and "Trial" in content
+    assert "Unannounced network" not in content
+    assert "Network of a draft workstream" not in content
+
+
 def test_workstream_page_shows_published_awards_with_their_total(client, workstream):
     first = AwardFactory(title="Apprenticeships", amount=Decimal("1500000"))
     second = AwardFactory(title="Follow-on", amount=Decimal("500000"))
@@ -321,6 +340,24 @@ def test_workstream_page_shows_outputs_with_kind_date_publishers_and_link(client
     assert "Booklet" in content
     assert '<time datetime="2018">2018</time>' in content
     assert "Cell and Gene Therapy Catapult" in content
+
+
+def test_an_output_without_an_address_of_its_own_links_to_where_it_was_announced(
+    client, workstream
+):
+    announced = OutputFactory(
+        title="Announced case study",
+        kind="case-study",
+        url="",
+        source_url="https://example.org/news",
+        date=None,
+    )
+    announced.workstreams.add(workstream)
+
+    content = page(client, workstream.get_absolute_url())
+
+    assert '<a href="https://example.org/news">Announced case study</a>' in content
+    assert "Case study · undated" in content
 
 
 def test_workstream_page_lists_milestones_in_date_order_with_their_anchors(client, workstream):
@@ -416,7 +453,7 @@ def build_workstream_rows(workstream, n: int) -> None:
     for i in range(n):
         organisation = OrganisationFactory()
         PartnershipFactory(workstream=workstream, organisation=organisation, role=roles[i % 4])
-        initiative = InitiativeFactory(workstream=workstream)
+        initiative = InitiativeFactory(workstream=workstream, part_of=InitiativeFactory())
         initiative.organisations.add(organisation)
         award = AwardFactory()
         award.workstreams.add(workstream)
@@ -436,13 +473,24 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     build_workstream_rows(workstream, 3)
     with_three = count_queries(client, workstream.get_absolute_url())
     build_workstream_rows(workstream, 27)
-    # 1 the workstream, 2 partnerships with their organisations, 3 initiatives (with what
-    # they are part of), 4 the initiatives' organisations, 5 awards with funder, recipient,
-    # routed-through and programme, 6 indicators, 7 their values, 8 outputs, 9 their
-    # publishers, 10 milestones with workstream and initiative, 11 apprenticeship
-    # programmes with their leads, 12 the programmes' community organisations, 13 the
-    # award total.
-    assert count_queries(client, workstream.get_absolute_url()) == with_three == 13
+    # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships with their
+    # organisations, 4 initiatives, 5 awards with funder, recipient and routed-through
+    # (their total is added up from these), 6 indicators, 7 their values, 8 outputs,
+    # 9 milestones with their initiatives, 10 apprenticeship programmes with their leads,
+    # 11 the larger initiatives the initiatives are part of, 12 the initiatives'
+    # organisations, 13 the outputs' publishers, 14 the programmes' community organisations.
+    assert count_queries(client, workstream.get_absolute_url()) == with_three == 14
+
+
+def test_workstream_page_queries_only_the_kinds_of_row_it_has(client, workstream):
+    PartnershipFactory(workstream=workstream, organisation=OrganisationFactory(name="Only partner"))
+    # A draft output is a row all the same: its kind is queried, and public() leaves it out.
+    OutputFactory(title="Draft output", is_published=False).workstreams.add(workstream)
+
+    assert "Only partner" in page(client, workstream.get_absolute_url())
+    # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships, 4 outputs (none
+    # public, so no publishers are asked for).
+    assert count_queries(client, workstream.get_absolute_url()) == 4
 
 
 # ---------- One award ----------

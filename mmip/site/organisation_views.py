@@ -52,11 +52,12 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return selectors.organisation_pages()
+        return Organisation.objects.public()
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        totals = selectors.award_totals_of(organisation)
+        rows = selectors.organisation_page(organisation)
+        award_roles = rows.pop("award_roles")
         explorer = reverse("funding-explorer")
         name = organisation.name
         awards = [
@@ -64,8 +65,7 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
                 "key": role,
                 "heading": heading,
                 "caption": caption,
-                "totals": totals[role],
-                "awards": selectors.awards_of(organisation, role) if totals[role]["count"] else [],
+                **award_roles[role],
                 # Past AWARDS_SHOWN, the rest are one filtered explorer page away.
                 "explorer_url": f"{explorer}?{urlencode({role: organisation.slug})}"
                 if role != "routed_through"
@@ -82,6 +82,7 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
             )
         ]
         return super().get_context_data(
+            **rows,
             award_sections=awards,
             awards_shown=selectors.AWARDS_SHOWN,
             **kwargs,

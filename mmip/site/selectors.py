@@ -2,7 +2,10 @@
 queryset or a plain value built from the apps' own QuerySet methods. Views call these and
 pick a template; the rules of what is public stay in the QuerySets."""
 
-from django.db.models import Count, Prefetch, Q, Sum
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 
 from funding.models import Award, FundingProgramme
 from mmip.grouping import grouped_by_choice
@@ -25,7 +28,12 @@ from workstreams.models import (
 )
 
 AWARDS_SHOWN = 20  # per table on an organisation's page; the funding explorer lists the rest
-AWARD_ROLES = ("funder", "recipient", "routed_through")
+# The roles an organisation plays in awards, each with the relation of its awards.
+AWARD_RELATIONS = {
+    "funder": "awards_given",
+    "recipient": "awards_received",
+    "routed_through": "awards_routed",
+}
 
 
 # ---------- The home page and about the data ----------
@@ -71,130 +79,208 @@ def public_counts() -> list[tuple[str, int]]:
     ]
 
 
+# ---------- What a record's page has rows of ----------
+
+
+def rows_by_relation(record, queries: dict[str, Callable[[], Iterable]]) -> dict[str, list]:
+    """{relation: list(query())} for each relation of record (an accessor name such as
+    "awards_given") under which any row at all points at it, and [] for the others, whose
+    queries are never run.
+
+    Whether each relation has a row, drafts included, is asked of every relation at once in
+    one query straight from the relations' own tables, needing no joins and no query
+    building. A page of one record shows a section per relation, and on today's record most
+    have rows of a few kinds only; a query that finds nothing costs as much as one that finds
+    something. Which rows are public is still for each query to say."""
+    meta = type(record)._meta
+    quote = connection.ops.quote_name
+    tests, values = [], []
+    for name in queries:
+        relation = meta.get_field(name)
+        if relation.many_to_many:
+            link = relation.through._meta.get_field(relation.field.m2m_reverse_field_name())
+        else:
+            link = relation.field
+        tests.append(
+            f"EXISTS (SELECT 1 FROM {quote(link.model._meta.db_table)} "
+            f"WHERE {quote(link.column)} = %s)"
+        )
+        values.append(getattr(record, link.target_field.attname))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(tests)}", values)
+        found = cursor.fetchone()
+    return {
+        name: list(query()) if exists else []
+        for (name, query), exists in zip(queries.items(), found, strict=True)
+    }
+
+
 # ---------- An organisation's page ----------
 
 
-def organisation_pages():
-    """Public organisations with every public row their page shows, one query for each
-    kind of row. The parent and each centre's network are joined, as the page names them
-    only where public and so reads their is_public."""
+def organisation_page(organisation: Organisation) -> dict:
+    """Every public row an organisation's page shows, by relation (its accessor name, such
+    as "partnerships"), each kind the organisation has any rows of in one query filtered on
+    it: prefetching from a single organisation only added its own machinery to each query.
+    The organisation's parent and each centre's network come with what their is_public
+    reads, as the page names them only where public. Under "award_roles", for each role of
+    AWARD_RELATIONS, the latest AWARDS_SHOWN awards and the count and total of all of them,
+    in one query."""
+    if organisation.parent_id:
+        # Named only where public, which its is_public says. Few organisations are part of
+        # another, and joining the parent to every organisation's row cost as much as this.
+        prefetch_related_objects([organisation], "parent")
     programmes = ApprenticeshipProgramme.objects.public()
-    return (
-        Organisation.objects.public()
-        .select_related("parent")
-        .prefetch_related(
-            Prefetch("parts", queryset=Organisation.objects.public()),
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.public()
+    rows = rows_by_relation(
+        organisation,
+        {
+            "parts": lambda: Organisation.objects.public().filter(parent=organisation),
+            "partnerships": lambda: (
+                Partnership.objects.public()
+                .filter(organisation=organisation)
                 .select_related("workstream")
-                .order_by("workstream__display_order", "workstream__name", "role"),
+                .order_by("workstream__display_order", "workstream__name", "role")
             ),
-            Prefetch(
-                "initiatives", queryset=Initiative.objects.public().select_related("workstream")
+            "initiatives": lambda: (
+                Initiative.objects.public()
+                .filter(organisations=organisation)
+                .select_related("workstream")
             ),
-            Prefetch("outputs", queryset=Output.objects.public().latest_first()),
-            Prefetch("funding_programmes", queryset=FundingProgramme.objects.public()),
-            Prefetch("apprenticeships_led", queryset=programmes),
-            Prefetch("apprenticeship_communities", queryset=programmes),
-            Prefetch(
-                "cohort_places",
-                queryset=CohortEmployer.objects.public()
+            "outputs": lambda: (
+                Output.objects.public().filter(publishers=organisation).latest_first()
+            ),
+            "funding_programmes": lambda: FundingProgramme.objects.public().filter(
+                funder=organisation
+            ),
+            "apprenticeships_led": lambda: programmes.filter(lead=organisation),
+            "apprenticeship_communities": lambda: programmes.filter(
+                community_organisations=organisation
+            ),
+            "cohort_places": lambda: (
+                CohortEmployer.objects.public()
+                .filter(organisation=organisation)
                 .select_related("cohort__programme")
-                .order_by("cohort__start_date", "cohort__name"),
+                .order_by("cohort__start_date", "cohort__name")
             ),
-            Prefetch(
-                "cohorts_trained",
-                queryset=Cohort.objects.public()
+            "cohorts_trained": lambda: (
+                Cohort.objects.public()
+                .filter(training_provider=organisation)
                 .select_related("programme")
-                .order_by("start_date", "name"),
+                .order_by("start_date", "name")
             ),
-            Prefetch(
-                "training_centres",
-                queryset=TrainingCentre.objects.public().select_related("network__workstream"),
+            "training_centres": lambda: (
+                TrainingCentre.objects.public()
+                .filter(organisation=organisation)
+                .select_related("network__workstream")
             ),
-            Prefetch("learning_resources", queryset=LearningResource.objects.public()),
-        )
+            "learning_resources": lambda: LearningResource.objects.public().filter(
+                provider=organisation
+            ),
+            **{
+                relation: lambda role=role: latest_awards(organisation, role)
+                for role, relation in AWARD_RELATIONS.items()
+            },
+        },
     )
+    rows["award_roles"] = {}
+    for role, relation in AWARD_RELATIONS.items():
+        awards = rows.pop(relation)
+        rows["award_roles"][role] = {
+            "awards": awards,
+            "totals": {
+                "count": awards[0].count_of_all if awards else 0,
+                "total": awards[0].total_of_all if awards else None,
+            },
+        }
+    return rows
 
 
-def awards_of(organisation: Organisation, role: str):
-    """The latest AWARDS_SHOWN public awards in which the organisation plays role."""
+def latest_awards(organisation: Organisation, role: str):
+    """The latest AWARDS_SHOWN public awards in which the organisation plays role, each
+    with the count and total of all of them (AwardQuerySet.with_totals())."""
     return (
         Award.objects.public()
-        .with_parties()
+        .in_tables()
+        .with_totals()
         .filter(**{role: organisation})
         .order_by("-award_date", "identifier")[:AWARDS_SHOWN]
     )
 
 
-def award_totals_of(organisation: Organisation) -> dict[str, dict]:
-    """{role: {"count": n, "total": £}} for awards given, received and routed through, in
-    one query: each role's figures are a filtered aggregate over the organisation's awards."""
-    figures = (
-        Award.objects.public()
-        .filter(Q(funder=organisation) | Q(recipient=organisation) | Q(routed_through=organisation))
-        .aggregate(
-            **{
-                f"{role}_count": Count("pk", filter=Q(**{role: organisation}))
-                for role in AWARD_ROLES
-            },
-            **{
-                f"{role}_total": Sum("amount", filter=Q(**{role: organisation}))
-                for role in AWARD_ROLES
-            },
-        )
-    )
-    return {
-        role: {"count": figures[f"{role}_count"], "total": figures[f"{role}_total"]}
-        for role in AWARD_ROLES
-    }
-
-
 # ---------- A workstream's page, an indicator's page and the timeline ----------
 
 
-def workstream_pages():
-    """Public workstreams with every public row their page shows. What the page names only
-    where public (an initiative's larger initiative, a milestone's initiative, a
-    programme's lead) is joined with what its is_public reads."""
-    return (
-        Workstream.objects.public()
-        .with_partners()
-        .prefetch_related(
-            Prefetch(
-                "initiatives",
-                queryset=Initiative.objects.public()
-                .select_related("part_of__workstream")
-                .prefetch_related(
-                    Prefetch("organisations", queryset=Organisation.objects.public())
-                ),
+def workstream_page(workstream: Workstream) -> dict:
+    """Every public row a workstream's page shows, by relation (its accessor name, such as
+    "initiatives"), each kind the workstream has any rows of in one query filtered on it:
+    prefetching from a single workstream only added its own machinery to each query. What
+    the page names only where public (an initiative's larger initiative, a milestone's
+    initiative, a programme's lead) comes with what its is_public reads. Besides,
+    "partners_by_role" and the "award_totals" of the awards listed."""
+    rows = rows_by_relation(
+        workstream,
+        {
+            "partnerships": lambda: (
+                Partnership.objects.public()
+                .filter(workstream=workstream)
+                .select_related("organisation")
+                .order_by("role", "organisation__name")
             ),
-            Prefetch("awards", queryset=Award.objects.public().with_parties()),
-            Prefetch("indicators", queryset=Indicator.objects.public().with_values()),
-            Prefetch("outputs", queryset=latest_outputs()),
-            Prefetch(
-                "milestones",
-                queryset=Milestone.objects.public()
+            "initiatives": lambda: (
+                # One workstream: its place among the others (Meta.ordering) is the same for all.
+                Initiative.objects.public()
+                .filter(workstream=workstream)
+                .order_by("start_date", "name")
+            ),
+            "awards": lambda: Award.objects.public().for_workstream(workstream).in_tables(),
+            "indicators": lambda: (
+                Indicator.objects.public().filter(workstreams=workstream).with_values()
+            ),
+            "outputs": lambda: (
+                Output.objects.public().filter(workstreams=workstream).latest_first()
+            ),
+            "milestones": lambda: (
+                Milestone.objects.public()
+                .filter(workstream=workstream)
                 .select_related("initiative__workstream")
-                .in_date_order(),
+                .in_date_order()
             ),
-            Prefetch(
-                "apprenticeship_programmes",
-                queryset=ApprenticeshipProgramme.objects.public()
+            "apprenticeship_programmes": lambda: (
+                ApprenticeshipProgramme.objects.public()
+                .filter(workstream=workstream)
                 .select_related("lead")
-                .prefetch_related(
-                    Prefetch("community_organisations", queryset=Organisation.objects.public())
-                ),
             ),
-        )
+        },
     )
+    initiatives = rows["initiatives"]
+    if any(initiative.part_of_id for initiative in initiatives):
+        # The larger initiatives some are part of, with the workstream their is_public reads:
+        # few initiatives are part of another, and joining them to every row cost as much as
+        # this query.
+        prefetch_related_objects(
+            initiatives,
+            Prefetch("part_of", queryset=Initiative.objects.select_related("workstream")),
+        )
+    # The organisations of each: a query each, run only for a list that has rows.
+    for relation, link in (
+        ("initiatives", "organisations"),
+        ("outputs", "publishers"),
+        ("apprenticeship_programmes", "community_organisations"),
+    ):
+        prefetch_related_objects(
+            rows[relation], Prefetch(link, queryset=Organisation.objects.public())
+        )
+    awards = rows["awards"]
+    rows["partners_by_role"] = partners_by_role(rows.pop("partnerships"))
+    # The awards listed are all of the workstream's, so their figures need no query.
+    rows["award_totals"] = {"count": len(awards), "total": sum(award.amount for award in awards)}
+    return rows
 
 
-def partners_by_role(workstream: Workstream) -> list[tuple[str, list[Partnership]]]:
+def partners_by_role(partnerships) -> list[tuple[str, list[Partnership]]]:
     """[(role label, partnerships)] in the order Partnership.Role declares, leaving out
-    roles nobody plays. with_partners() sorts by the stored value, which is alphabetical."""
-    return grouped_by_choice(workstream.partnerships.all(), "role", Partnership.Role)
+    roles nobody plays. Queries sort roles by the stored value, which is alphabetical."""
+    return grouped_by_choice(partnerships, "role", Partnership.Role)
 
 
 def indicator_pages():

@@ -5,12 +5,12 @@ funding and skills apps too and live here rather than in workstreams/."""
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from funding.models import Award
 from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.site import selectors
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
+from workstreams.models import Workstream
 
 
 class WorkstreamDetailView(BreadcrumbsMixin, DetailView):
@@ -18,16 +18,16 @@ class WorkstreamDetailView(BreadcrumbsMixin, DetailView):
     context_object_name = "workstream"
 
     def get_queryset(self):
-        return selectors.workstream_pages()
+        return Workstream.objects.public()
 
     def get_context_data(self, **kwargs):
         workstream = self.object
+        rows = selectors.workstream_page(workstream)
         return super().get_context_data(
-            partners_by_role=selectors.partners_by_role(workstream),
+            **rows,
             indicator_charts=[
-                (indicator, indicator_chart(indicator)) for indicator in workstream.indicators.all()
+                (indicator, indicator_chart(indicator)) for indicator in rows["indicators"]
             ],
-            award_totals=Award.objects.public().for_workstream(workstream).totals(),
             **kwargs,
         )
 
