@@ -5,7 +5,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Award
@@ -87,6 +88,10 @@ def late_condition(today: datetime.date, path: str = "") -> Q:
     return Q(**{f"{path}status__in": OPEN_STATUSES}) & past_due
 
 
+# Ratings that say delivery is in doubt.
+AT_RISK_RATINGS = [Rating.RED, Rating.AMBER]
+
+
 class CommitmentQuerySet(PublishedQuerySet):
     def public_condition(self, path: str = "") -> Q:
         """Published commitments of a public workstream, traced to a public source: a
@@ -105,6 +110,47 @@ class CommitmentQuerySet(PublishedQuerySet):
     def late(self, today: datetime.date):
         """Past its due date and neither delivered nor dropped, on ``today``."""
         return self.filter(late_condition(today))
+
+    def late_or_at_risk(self, today: datetime.date):
+        """Open and late, or rated red or amber: what /progress/ asks about first."""
+        return self.open().filter(late_condition(today) | Q(rating__in=AT_RISK_RATINGS))
+
+    def due_next(self, today: datetime.date):
+        """Open, dated and not yet late, soonest first."""
+        return (
+            self.open()
+            .filter(due_date__isnull=False)
+            .exclude(late_condition(today))
+            .order_by("due_date", "title")
+        )
+
+    def with_workstream(self):
+        # Every list of commitments names its workstream, and is_public reads the source.
+        return self.select_related("workstream", "source")
+
+    def counts(self) -> dict:
+        """How many by each status and each rating (and unrated), in one query."""
+        aggregates = {
+            f"status_{value}": Count("pk", filter=Q(status=value))
+            for value in CommitmentStatus.values
+        }
+        aggregates |= {
+            f"rating_{value}": Count("pk", filter=Q(rating=value)) for value in Rating.values
+        }
+        aggregates["rating_none"] = Count("pk", filter=Q(rating=""))
+        aggregates["total"] = Count("pk")
+        totals = self.order_by().aggregate(**aggregates)
+        return {
+            "total": totals["total"],
+            "by_status": [
+                (value, label, totals[f"status_{value}"])
+                for value, label in CommitmentStatus.choices
+            ],
+            "by_rating": [
+                *((value, label, totals[f"rating_{value}"]) for value, label in Rating.choices),
+                ("", "Not rated", totals["rating_none"]),
+            ],
+        }
 
 
 class Commitment(PublishableModel):
@@ -206,6 +252,9 @@ class Commitment(PublishableModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("commitment-detail", args=[self.slug])
 
     @property
     def is_public(self) -> bool:
