@@ -15,40 +15,15 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.pages import count_queries, page
-from tracking.models import Commitment, ProgressUpdate
+from tracking.models import Commitment
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 
 
-def approved(*, reviewer=None, narrative="Work goes on as planned.", when=None, **target):
-    """An update through its review, as tracking/services.py leaves one once approved."""
-    when = when or timezone.now()
-    return f.ProgressUpdateFactory(
-        narrative=narrative,
-        state=ProgressUpdate.State.APPROVED,
-        submitted_at=when,
-        started_from={},
-        reviewer=reviewer or f.StaffUserFactory(),
-        reviewed_at=when,
-        **({"workstream": None} | target),
-    )
-
-
-def in_state(state, *, narrative, **target):
-    extra = {}
-    if state != ProgressUpdate.State.DRAFT:
-        extra = {"submitted_at": timezone.now(), "started_from": {}}
-    if state == ProgressUpdate.State.RETURNED:
-        extra |= {
-            "reviewer": f.StaffUserFactory(),
-            "reviewed_at": timezone.now(),
-            "review_note": "Say more.",
-        }
-    return f.ProgressUpdateFactory(
-        narrative=narrative, state=state, **({"workstream": None} | target), **extra
-    )
+approved = f.approved_update
+in_state = f.unapproved_update
 
 
 # A commitment's page -----------------------------------------------------------------------
