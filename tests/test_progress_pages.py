@@ -288,3 +288,25 @@ def test_the_feed_costs_the_same_queries_with_3_updates_as_with_30(client):
         == count_queries(client, reverse("workstream-update-feed", args=[workstream.slug]))
         == 2
     )
+
+
+# Sitemap and search ----------------------------------------------------------------------
+
+
+def test_public_commitments_and_the_progress_page_are_in_the_sitemap(client):
+    public = f.CommitmentFactory()
+    draft = f.CommitmentFactory(is_published=False)
+    content = page(client, reverse("sitemap"))
+    assert f"http://testserver{reverse('progress')}<" in content
+    assert f"http://testserver{public.get_absolute_url()}<" in content
+    assert draft.get_absolute_url() not in content
+
+
+def test_search_finds_public_commitments_only(client):
+    public = f.CommitmentFactory(title="A talent plan for technicians")
+    f.CommitmentFactory(title="A talent plan kept back", is_published=False)
+    content = page(client, reverse("search"), {"q": "talent plan"})
+    assert public.get_absolute_url() in content
+    assert "kept back" not in content
+    content = page(client, reverse("search"), {"q": "talent", "kind": "commitments"})
+    assert "Commitment of the" in content

@@ -3,6 +3,7 @@ rating and whether it is late."""
 
 import datetime
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -17,6 +18,7 @@ from mmip.dates import (
     precision_field,
     precision_problem,
 )
+from mmip.fulltext import search_document
 from mmip.models import Organisation
 from mmip.records import (
     PublishableModel,
@@ -245,6 +247,14 @@ class Commitment(PublishableModel):
             ),
             # The admin's status and rating filters, and /progress/'s counts by both to come.
             models.Index(fields=["status", "rating"], name="commitment_status_rating_idx"),
+            # /search/: commitments by the words of their title, where in their source they
+            # come from, and their description.
+            GinIndex(
+                search_document(
+                    title=["title"], summary=["source_reference"], body=["description"]
+                ),
+                name="commitment_search_idx",
+            ),
         ]
 
     def __str__(self):
