@@ -310,3 +310,20 @@ def test_search_finds_public_commitments_only(client):
     assert "kept back" not in content
     content = page(client, reverse("search"), {"q": "talent", "kind": "commitments"})
     assert "Commitment of the" in content
+
+
+def test_a_workstream_page_lists_its_public_commitments_with_their_status(client):
+    commitment = f.CommitmentFactory(
+        title="A talent plan",
+        status=Commitment.Status.IN_PROGRESS,
+        rating="green",
+        rating_reason="On course.",
+    )
+    f.CommitmentFactory(
+        workstream=commitment.workstream, title="A commitment kept back", is_published=False
+    )
+    content = page(client, commitment.workstream.get_absolute_url())
+    assert commitment.get_absolute_url() in content
+    assert "In progress" in content
+    assert "Green" in content
+    assert "kept back" not in content

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
+    CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
@@ -430,6 +431,7 @@ def build_workstream_rows(workstream, n: int) -> None:
         MilestoneFactory(workstream=workstream, initiative=initiative)
         programme = ApprenticeshipProgrammeFactory(workstream=workstream)
         programme.community_organisations.add(organisation)
+        CommitmentFactory(workstream=workstream)
 
 
 def test_workstream_page_query_count_does_not_grow(client, workstream):
@@ -439,10 +441,10 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     # 1 the workstream, 2 partnerships with their organisations, 3 initiatives (with what
     # they are part of), 4 the initiatives' organisations, 5 awards with funder, recipient,
     # routed-through and programme, 6 indicators, 7 their values, 8 outputs, 9 their
-    # publishers, 10 milestones with workstream and initiative, 11 apprenticeship
-    # programmes with their leads, 12 the programmes' community organisations, 13 the
-    # award total.
-    assert count_queries(client, workstream.get_absolute_url()) == with_three == 13
+    # publishers, 10 its public commitments, 11 milestones with workstream and initiative,
+    # 12 apprenticeship programmes with their leads, 13 the programmes' community
+    # organisations, 14 the award total.
+    assert count_queries(client, workstream.get_absolute_url()) == with_three == 14
 
 
 # ---------- One award ----------

@@ -14,6 +14,7 @@ from skills.models import (
     LearningResource,
     TrainingCentre,
 )
+from tracking.models import Commitment
 from workstreams.models import (
     Indicator,
     IndicatorValue,
@@ -173,6 +174,7 @@ def workstream_pages():
             Prefetch("awards", queryset=Award.objects.public().with_parties()),
             Prefetch("indicators", queryset=Indicator.objects.public().with_values()),
             Prefetch("outputs", queryset=latest_outputs()),
+            Prefetch("commitments", queryset=Commitment.objects.public().order_by("title")),
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.public()
