@@ -238,14 +238,14 @@ class Commitment(PublishableModel):
             ),
         ]
         indexes = [
-            # late(): the commitments admin's late filter now, and the late and due-next lists
-            # of the /progress/ page to come, read open commitments by due date.
+            # late(): the commitments admin's late filter, and the late and due-next lists
+            # of /progress/, read open commitments by due date.
             models.Index(
                 fields=["due_date"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="commitment_open_due_idx",
             ),
-            # The admin's status and rating filters, and /progress/'s counts by both to come.
+            # The admin's status and rating filters, and /progress/'s counts by both.
             models.Index(fields=["status", "rating"], name="commitment_status_rating_idx"),
             # /search/: commitments by the words of their title, where in their source they
             # come from, and their description.

@@ -265,8 +265,9 @@ class ProgressUpdate(models.Model):
             ),
         ]
         indexes = [
-            # The reviewers' list of what awaits them, and the public's approved updates to
-            # come (/feeds/updates/, a commitment's page), read updates by state, newest first.
+            # The reviewers' list of what awaits them reads updates by state, newest first; the
+            # public's approved updates (/feeds/updates/, /progress/, a commitment's page)
+            # pick theirs by state too.
             models.Index(fields=["state", "-submitted_at"], name="progress_update_state_idx"),
         ]
 
@@ -447,8 +448,8 @@ class StatusChange(models.Model):
             ),
         ]
         indexes = [
-            # A commitment's status history, newest first: its admin page now, its public
-            # page (/commitments/<slug>/) to come.
+            # A commitment's status history, newest first: its admin page and its public
+            # page (/commitments/<slug>/).
             models.Index(fields=["commitment", "-changed_at"], name="status_change_history_idx"),
         ]
 
