@@ -327,3 +327,17 @@ def test_a_workstream_page_lists_its_public_commitments_with_their_status(client
     assert "In progress" in content
     assert "Green" in content
     assert "kept back" not in content
+
+
+def test_each_feed_entry_leads_to_where_its_update_is_shown(client):
+    commitment = f.CommitmentFactory()
+    on_commitment = approved(commitment=commitment)
+    on_workstream = approved(workstream=commitment.workstream)
+    feed = page(client, reverse("update-feed"))
+    assert f"{commitment.get_absolute_url()}#update-{on_commitment.pk}" in feed
+    workstream_link = (
+        f"/progress/?workstream={commitment.workstream.slug}#update-{on_workstream.pk}"
+    )
+    assert workstream_link in feed
+    progress = page(client, reverse("progress"), {"workstream": commitment.workstream.slug})
+    assert f'id="update-{on_workstream.pk}"' in progress

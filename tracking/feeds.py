@@ -2,6 +2,8 @@
 /feeds/updates/<workstream>/: newest approval first. Only approved updates on public records
 are read (ProgressUpdate.objects.public()), never a draft, a submitted or a returned one."""
 
+from urllib.parse import urlencode
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -60,8 +62,13 @@ class UpdateFeed(Feed):
         return linebreaks(" · ".join(parts) + "\n\n" + update.narrative, autoescape=True)
 
     def item_link(self, update):
-        # Each entry's address is its own, so feed readers tell the entries apart.
-        return f"{update.target.get_absolute_url()}#update-{update.pk}"
+        # Each entry's address is its own, so feed readers tell the entries apart. An update
+        # on a commitment is on the commitment's page; one on a workstream as a whole is
+        # among the latest updates of /progress/ for that workstream.
+        if update.commitment_id:
+            return f"{update.commitment.get_absolute_url()}#update-{update.pk}"
+        query = urlencode({"workstream": update.workstream.slug})
+        return f"{reverse('progress')}?{query}#update-{update.pk}"
 
     def item_pubdate(self, update):
         return update.reviewed_at
