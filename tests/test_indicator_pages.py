@@ -224,9 +224,9 @@ def test_workstream_page_charts_cost_no_extra_queries(client):
     with_three = count_queries(client, skills.get_absolute_url())
     add_indicators(27)
     # 1 the workstream, 2 partnerships, 3 initiatives, 4 awards, 5 indicators, 6 their
-    # values, 7 outputs, 8 milestones, 9 apprenticeship programmes, 10 the award total:
-    # each chart is drawn from the values already loaded.
-    assert count_queries(client, skills.get_absolute_url()) == with_three == 10
+    # values, 7 outputs, 8 commitments, 9 milestones, 10 apprenticeship programmes, 11 the
+    # award total: each chart is drawn from the values already loaded.
+    assert count_queries(client, skills.get_absolute_url()) == with_three == 11
 
 
 # ---------- The demo record ----------

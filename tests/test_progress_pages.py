@@ -178,6 +178,10 @@ def test_progress_filters_by_workstream_in_the_address(client):
     assert "Skills commitment" in content
     assert "Fiscal commitment" not in content
     assert "1 commitment of the workstream chosen" in content
+    # The downloads and the feed offered are the workstream's.
+    assert f"/progress/progress.csv?workstream={skills.slug}" in content
+    assert f"/progress/progress.json?workstream={skills.slug}" in content
+    assert f"/feeds/updates/{skills.slug}/" in content
 
 
 @pytest.mark.parametrize("bad", ["nonsense", "x" * 5000, "'; drop table x; --", "\x00"])

@@ -3,6 +3,7 @@ and one commitment's page. Only what the models' public() allows is read: a draf
 or an update not yet approved never reaches a page or a download."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -52,7 +53,6 @@ class ProgressView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
         if slug:
             updates = updates.on_workstream(slug)
             delivered = delivered.filter(commitment__workstream__slug=slug)
-        query = self.request.GET.urlencode()
         return super().get_context_data(
             counts=commitments.counts(),
             late_or_at_risk=list(
@@ -62,7 +62,8 @@ class ProgressView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
             due_next=list(commitments.due_next(today)[:LIST_SIZE]),
             updates=list(updates[:LIST_SIZE]),
             today=today,
-            download_query=f"?{query}" if query else "",
+            # The downloads take the workstream chosen, and not the page of the list.
+            download_query=f"?{urlencode({'workstream': slug})}" if slug else "",
             **kwargs,
         )
 
