@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("workstreams.urls")),
     path("skills/", include("skills.urls")),
     path("funding/", include("funding.urls")),
+    path("", include("tracking.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
@@ -251,6 +252,37 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     workstream = factory.SubFactory(WorkstreamFactory)
     author = factory.SubFactory(StaffUserFactory)
     narrative = "Work goes on as planned."
+
+
+def approved_update(*, narrative: str = "Work goes on as planned.", when=None, **target):
+    """An update as tracking/services.py leaves it once approved, on the target given (a
+    workstream= or a commitment=)."""
+    when = when or timezone.now()
+    return ProgressUpdateFactory(
+        narrative=narrative,
+        state=ProgressUpdate.State.APPROVED,
+        submitted_at=when,
+        started_from={},
+        reviewer=StaffUserFactory(),
+        reviewed_at=when,
+        **({"workstream": None} | target),
+    )
+
+
+def unapproved_update(state: str, *, narrative: str, **target):
+    """An update still a draft, awaiting review or returned to its author."""
+    extra = {}
+    if state != ProgressUpdate.State.DRAFT:
+        extra = {"submitted_at": timezone.now(), "started_from": {}}
+    if state == ProgressUpdate.State.RETURNED:
+        extra |= {
+            "reviewer": StaffUserFactory(),
+            "reviewed_at": timezone.now(),
+            "review_note": "Say more.",
+        }
+    return ProgressUpdateFactory(
+        narrative=narrative, state=state, **({"workstream": None} | target), **extra
+    )
 
 
 class StatusChangeFactory(factory.django.DjangoModelFactory):

@@ -17,9 +17,13 @@ from tests.factories import (
     AwardFactory,
     CohortEmployerFactory,
     CohortFactory,
+    CommitmentFactory,
     LearningResourceFactory,
     OrganisationFactory,
+    StatusChangeFactory,
+    approved_update,
 )
+from workstreams.models import Output, Workstream
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +58,11 @@ PAGES = {
     "search": "/search/?q=apprenticeships",
     "search-none": "/search/?q=aprenticeship",
     "about-data": "/about/data/",
+    "progress": "/progress/",
+    "progress-filtered": "/progress/?workstream=skills&page=x",
+    "progress-bad-filter": "/progress/?workstream=no-such-workstream",
+    "commitment": "/commitments/end-to-end-talent-plan-for-the-sector/",
+    "rated-commitment": "/commitments/a-skills-commitment-at-risk/",
 }
 
 
@@ -88,6 +97,22 @@ def record(transactional_db):
         kind="e-learning",
         url="https://example.org/gmp",
     )
+    # A commitment rated red, late, with its history and an approved update, so the ratings,
+    # the late mark and the update list are checked too (the demo's one commitment has none).
+    skills = Workstream.objects.get(slug="skills")
+    at_risk = CommitmentFactory(
+        workstream=skills,
+        source=Output.objects.get(slug="advanced-therapies-manufacturing-taskforce-action-plan"),
+        title="A skills commitment at risk",
+        slug="a-skills-commitment-at-risk",
+        due_date=datetime.date(2020, 3, 1),
+        due_precision="month",
+        status="in-progress",
+        rating="red",
+        rating_reason="The provider withdrew.",
+    )
+    StatusChangeFactory(commitment=at_risk, reason="Work began.")
+    approved_update(commitment=at_risk, narrative="A new provider is being sought.")
     innovate_uk = Award.objects.get(identifier="360G-MMIP-2018-ATMA").funder
     for year in range(2005, 2018):
         AwardFactory(

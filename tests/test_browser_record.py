@@ -135,3 +135,32 @@ def test_the_new_pages_are_in_the_navigation_and_marked_current(browser, live_se
     page.wait_for_load_state("load")
     assert navigation.get_by_role("link", name="Outputs").get_attribute("aria-current") == "page"
     page.context.close()
+
+
+def test_progress_filters_by_workstream_without_javascript_and_keeps_it_in_the_address(
+    browser, live_server, record
+):
+    page, errors = open_page(
+        browser, live_server.url + "/progress/", DESKTOP, java_script_enabled=False
+    )
+    assert "An end-to-end talent plan for the sector" in page.locator("main").inner_text()
+
+    page.get_by_label("Workstream", exact=True).select_option(
+        label="Advanced Therapies Manufacturing"
+    )
+    page.get_by_role("button", name="Show commitments").click()
+    page.wait_for_load_state("load")
+
+    assert "workstream=advanced-therapies-manufacturing" in page.url
+    text = page.locator("main").inner_text()
+    assert "1 commitment of the workstream chosen" in text
+    assert "An end-to-end talent plan for the sector" in text
+    assert (
+        page.get_by_label("Workstream", exact=True).input_value()
+        == "advanced-therapies-manufacturing"
+    )
+    page.get_by_role("link", name="An end-to-end talent plan for the sector").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "An end-to-end talent plan for the sector"
+    assert errors == []
+    page.context.close()

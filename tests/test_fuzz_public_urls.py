@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories as f
+from workstreams.models import Workstream
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +45,15 @@ def public_urls() -> list[str]:
         if not pattern.pattern.regex.groupindex:
             urls.add(reverse(pattern.name))
     for model in apps.get_models():
-        if model._meta.app_label not in {"mmip", "workstreams", "funding", "skills"}:
+        if model._meta.app_label not in {"mmip", "workstreams", "funding", "skills", "tracking"}:
             continue
         if not hasattr(model, "get_absolute_url") or not hasattr(model, "is_public"):
             continue
         for record in model.objects.public()[:3]:
             urls.add(record.get_absolute_url().split("#")[0])
+    # A workstream's feed of updates is no record's page, but each public workstream has one.
+    for slug in Workstream.objects.public().values_list("slug", flat=True)[:3]:
+        urls.add(reverse("workstream-update-feed", args=[slug]))
     return sorted(urls)
 
 
@@ -75,6 +79,10 @@ def record(db):
     f.CohortFactory(
         name=f"{MARKER} cohort", start_date=datetime.date(2019, 9, 1), is_published=False
     )
+    f.CommitmentFactory(title=f"{MARKER} commitment", workstream=published, is_published=False)
+    commitment = f.CommitmentFactory(workstream=published)
+    for state in ["draft", "submitted", "returned"]:
+        f.unapproved_update(state, narrative=f"{MARKER} {state} update", commitment=commitment)
     return public_urls()
 
 

@@ -19,6 +19,7 @@ from tests.factories import (
     AwardFactory,
     CohortEmployerFactory,
     CohortFactory,
+    CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
@@ -28,8 +29,10 @@ from tests.factories import (
     OrganisationFactory,
     OutputFactory,
     PartnershipFactory,
+    StatusChangeFactory,
     TrainingCentreFactory,
     WorkstreamFactory,
+    approved_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +146,24 @@ def record():
     )
     TrainingCentreFactory(organisation=catapult, network=initiative, place="Stevenage")
     LearningResourceFactory(provider=catapult, platform=initiative)
+    commitment = CommitmentFactory(
+        workstream=skills,
+        source=output,
+        slug="talent-plan",
+        title="An end-to-end talent plan",
+        source_reference="A recommendation of the Action Plan",
+        due_date=datetime.date(2020, 1, 1),
+        due_precision="year",
+        rating="amber",
+        rating_reason="Funding beyond 2021 is not yet agreed.",
+    )
+    commitment.owners.add(catapult)
+    commitment.evidence_outputs.add(output)
+    commitment.evidence_awards.add(first)
+    commitment.evidence_initiatives.add(initiative)
+    StatusChangeFactory(commitment=commitment, reason="Apprentices started.")
+    approved_update(commitment=commitment, narrative="Forty apprentices enrolled.")
+    approved_update(workstream=skills, narrative="The network grew.")
 
 
 PAGES = {
@@ -159,6 +180,10 @@ PAGES = {
     "search-one-kind": lambda: reverse("search") + "?q=apprenticeships&kind=awards",
     "search-none": lambda: reverse("search") + "?q=aprenticeship",
     "about-data": lambda: reverse("about-data"),
+    "progress": lambda: reverse("progress"),
+    "progress-filtered": lambda: reverse("progress") + "?workstream=skills",
+    "progress-bad-filter": lambda: reverse("progress") + "?workstream=nope&page=x",
+    "commitment": lambda: reverse("commitment-detail", args=["talent-plan"]),
     "skills": lambda: reverse("skills"),
     "apprenticeship-programme": lambda: reverse(
         "apprenticeship-programme-detail", args=["at-apprenticeships"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
+    CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
@@ -467,6 +468,7 @@ def build_workstream_rows(workstream, n: int) -> None:
         MilestoneFactory(workstream=workstream, initiative=initiative)
         programme = ApprenticeshipProgrammeFactory(workstream=workstream)
         programme.community_organisations.add(organisation)
+        CommitmentFactory(workstream=workstream)
 
 
 def test_workstream_page_query_count_does_not_grow(client, workstream):
@@ -476,10 +478,11 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships with their
     # organisations, 4 initiatives, 5 awards with funder, recipient and routed-through
     # (their total is added up from these), 6 indicators, 7 their values, 8 outputs,
-    # 9 milestones with their initiatives, 10 apprenticeship programmes with their leads,
-    # 11 the larger initiatives the initiatives are part of, 12 the initiatives'
-    # organisations, 13 the outputs' publishers, 14 the programmes' community organisations.
-    assert count_queries(client, workstream.get_absolute_url()) == with_three == 14
+    # 9 its public commitments, 10 milestones with their initiatives, 11 apprenticeship
+    # programmes with their leads, 12 the larger initiatives the initiatives are part of,
+    # 13 the initiatives' organisations, 14 the outputs' publishers, 15 the programmes'
+    # community organisations.
+    assert count_queries(client, workstream.get_absolute_url()) == with_three == 15
 
 
 def test_workstream_page_queries_only_the_kinds_of_row_it_has(client, workstream):

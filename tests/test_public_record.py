@@ -32,6 +32,7 @@ from tests.factories import (
     AwardFactory,
     CohortEmployerFactory,
     CohortFactory,
+    CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
@@ -43,6 +44,8 @@ from tests.factories import (
     PartnershipFactory,
     TrainingCentreFactory,
     WorkstreamFactory,
+    approved_update,
+    unapproved_update,
 )
 from tracking.models import (
     Commitment,
@@ -84,7 +87,13 @@ PUBLIC_MODELS = [
 # Tracking's models: whether their public() and is_public agree is checked, on a record of
 # their own, in tests/test_tracking_rules.py.
 TRACKING_MODELS = [Commitment, ProgressUpdate, ReportingRound, StatusChange, WorkstreamRole]
-DOWNLOADS = ("award-download-csv", "award-download-json", "award-download-360giving")
+DOWNLOADS = (
+    "award-download-csv",
+    "award-download-json",
+    "award-download-360giving",
+    "progress-csv",
+    "progress-json",
+)
 
 
 # ---------- The record: published throughout, with a draft at every level ----------
@@ -105,6 +114,7 @@ class Context:
     award: Award
     programme: ApprenticeshipProgramme
     cohort: Cohort
+    commitment: Commitment
 
 
 @dataclass
@@ -149,6 +159,11 @@ def build_context() -> Context:
     LearningResourceFactory(title="Open resource", provider=organisation, platform=network)
     MilestoneFactory(title="Open milestone", workstream=workstream)
     MilestoneFactory(title="Open programme milestone", workstream=None)
+    commitment = CommitmentFactory(
+        title="Open commitment", slug="open-commitment", workstream=workstream, source=output
+    )
+    approved_update(commitment=commitment, narrative="Open update on the commitment")
+    approved_update(workstream=workstream, narrative="Open update on the workstream")
     return Context(
         workstream=workstream,
         organisation=organisation,
@@ -161,6 +176,7 @@ def build_context() -> Context:
         award=award,
         programme=programme,
         cohort=cohort,
+        commitment=commitment,
     )
 
 
@@ -189,6 +205,16 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
     )
     d.addresses.append(workstream.get_absolute_url())
     InitiativeFactory(workstream=workstream, name=d.name(f"Bryony initiative{n}"))
+    d.addresses.append(reverse("workstream-update-feed", args=[workstream.slug]))
+    approved_update(workstream=workstream, narrative=d.name(f"Sneezewort update{n}"))
+    commitment_of_draft = CommitmentFactory(
+        workstream=workstream,
+        source=c.output,
+        title=d.name(f"Figwort commitment{n}"),
+        slug=d.name(f"figwort-commitment{key}", search=False),
+    )
+    d.addresses.append(commitment_of_draft.get_absolute_url())
+    approved_update(commitment=commitment_of_draft, narrative=d.name(f"Toadflax update{n}"))
     MilestoneFactory(workstream=workstream, title=d.name(f"Campion milestone{n}"))
     PartnershipFactory(
         workstream=workstream, organisation=OrganisationFactory(name=f"Partner of a draft{n}")
@@ -357,6 +383,28 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
     InitiativeFactory(
         workstream=c.workstream, name=d.name(f"Juniper initiative{n}"), is_published=False
     )
+
+    # A draft commitment, a commitment traced to a draft output, and updates on a published
+    # commitment that are a draft, awaiting review or returned: none approved.
+    commitment = CommitmentFactory(
+        workstream=c.workstream,
+        source=c.output,
+        title=d.name(f"Gentian commitment{n}"),
+        slug=d.name(f"gentian-commitment{key}", search=False),
+        is_published=False,
+    )
+    d.addresses.append(commitment.get_absolute_url())
+    approved_update(commitment=commitment, narrative=d.name(f"Vervain update{n}"))
+    commitment_of_draft_source = CommitmentFactory(
+        workstream=c.workstream,
+        source=output,
+        title=d.name(f"Mugwort commitment{n}"),
+        slug=d.name(f"mugwort-commitment{key}", search=False),
+    )
+    d.addresses.append(commitment_of_draft_source.get_absolute_url())
+    for state, word in [("draft", "Wormwood"), ("submitted", "Bugloss"), ("returned", "Xanthium")]:
+        unapproved_update(state, narrative=d.name(f"{word} update{n}"), commitment=c.commitment)
+        unapproved_update(state, narrative=d.name(f"{word} note{n}"), workstream=c.workstream)
     return d
 
 
@@ -392,6 +440,10 @@ def public_addresses(client) -> list[str]:
         *sitemap_paths(client),
         reverse("sitemap"),
         reverse("milestone-feed"),
+        reverse("update-feed"),
+        reverse("workstream-update-feed", args=["open-workstream"]),
+        reverse("progress"),
+        reverse("commitment-detail", args=["open-commitment"]),
         *(f"{reverse('organisation-list')}?role={role.key}" for role in ROLES),
         *(reverse(name) for name in DOWNLOADS),
     ]
@@ -420,6 +472,9 @@ def test_the_walk_reaches_every_kind_of_public_page(client, context, drafts):
         reverse("output-list"),
         reverse("about-data"),
         reverse("milestone-feed"),
+        reverse("update-feed"),
+        reverse("progress"),
+        context.commitment.get_absolute_url(),
         *(reverse(name) for name in DOWNLOADS),
     ]:
         assert url in paths, url
@@ -447,8 +502,10 @@ def test_search_finds_no_draft_and_names_none(client, drafts):
 
 def test_each_drafts_own_address_answers_404(client, drafts):
     # The draft workstream, 16 draft organisations, the awards of a draft funder and of a
-    # draft recipient, the draft fund, apprenticeship programme, indicator and award.
-    assert len(drafts.addresses) == 23
+    # draft recipient, the draft fund, apprenticeship programme, indicator and award; the
+    # draft workstream's update feed, and three commitments: a draft, one of the draft
+    # workstream and one traced to a draft output.
+    assert len(drafts.addresses) == 27
     for url in drafts.addresses:
         assert client.get(url).status_code == 404, url
 

@@ -14,6 +14,7 @@ from django.views.defaults import server_error
 from tests.factories import (
     ApprenticeshipProgrammeFactory,
     AwardFactory,
+    CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
     IndicatorValueFactory,
@@ -153,14 +154,15 @@ def test_sitemap_query_count_does_not_grow(client):
             AwardFactory()
             FundingProgrammeFactory()
             IndicatorFactory()
+            CommitmentFactory()
 
     build(3)
     with_three = count_queries(client, reverse("sitemap"))
     build(27)
     # Two queries per record section (the sitemap's pager counts, then reads the page):
-    # workstreams, organisations, awards, funding programmes, indicators and apprenticeship
-    # programmes. The list pages need none.
-    assert count_queries(client, reverse("sitemap")) == with_three == 12
+    # workstreams, organisations, awards, funding programmes, indicators, apprenticeship
+    # programmes and commitments. The list pages need none.
+    assert count_queries(client, reverse("sitemap")) == with_three == 14
 
 
 # ---------- Milestones feed ----------

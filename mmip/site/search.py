@@ -126,6 +126,16 @@ KINDS = (
         order=("-date", "title"),
         related=("workstream",),
     ),
+    Kind(
+        key="commitments",
+        label="Commitments",
+        singular="commitment",
+        model="tracking.Commitment",
+        heading=F("title"),
+        snippet=("description",),
+        order=("title",),
+        related=("workstream",),
+    ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 

@@ -17,6 +17,7 @@ from skills.models import (
     LearningResource,
     TrainingCentre,
 )
+from tracking.models import Commitment
 from workstreams.models import (
     Indicator,
     IndicatorValue,
@@ -238,6 +239,9 @@ def workstream_page(workstream: Workstream) -> dict:
             ),
             "outputs": lambda: (
                 Output.objects.public().filter(workstreams=workstream).latest_first()
+            ),
+            "commitments": lambda: (
+                Commitment.objects.public().filter(workstream=workstream).order_by("title")
             ),
             "milestones": lambda: (
                 Milestone.objects.public()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
 from skills.models import ApprenticeshipProgramme
+from tracking.models import Commitment
 from workstreams.models import Indicator, Workstream
 
 PAGES = (
@@ -19,6 +20,7 @@ PAGES = (
     "skills",
     "timeline",
     "output-list",
+    "progress",
     "about-data",
 )
 
@@ -59,4 +61,5 @@ SITEMAPS = {
     "apprenticeship-programmes": RecordSitemap(
         ApprenticeshipProgramme.objects, "apprenticeship-programme-detail", "slug"
     ),
+    "commitments": RecordSitemap(Commitment.objects, "commitment-detail", "slug"),
 }

@@ -3,9 +3,11 @@ rating and whether it is late."""
 
 import datetime
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Award
@@ -16,6 +18,7 @@ from mmip.dates import (
     precision_field,
     precision_problem,
 )
+from mmip.fulltext import search_document
 from mmip.models import Organisation
 from mmip.records import (
     PublishableModel,
@@ -87,6 +90,10 @@ def late_condition(today: datetime.date, path: str = "") -> Q:
     return Q(**{f"{path}status__in": OPEN_STATUSES}) & past_due
 
 
+# Ratings that say delivery is in doubt.
+AT_RISK_RATINGS = [Rating.RED, Rating.AMBER]
+
+
 class CommitmentQuerySet(PublishedQuerySet):
     def public_condition(self, path: str = "") -> Q:
         """Published commitments of a public workstream, traced to a public source: a
@@ -105,6 +112,47 @@ class CommitmentQuerySet(PublishedQuerySet):
     def late(self, today: datetime.date):
         """Past its due date and neither delivered nor dropped, on ``today``."""
         return self.filter(late_condition(today))
+
+    def late_or_at_risk(self, today: datetime.date):
+        """Open and late, or rated red or amber: what /progress/ asks about first."""
+        return self.open().filter(late_condition(today) | Q(rating__in=AT_RISK_RATINGS))
+
+    def due_next(self, today: datetime.date):
+        """Open, dated and not yet late, soonest first."""
+        return (
+            self.open()
+            .filter(due_date__isnull=False)
+            .exclude(late_condition(today))
+            .order_by("due_date", "title")
+        )
+
+    def with_workstream(self):
+        # Every list of commitments names its workstream, and is_public reads the source.
+        return self.select_related("workstream", "source")
+
+    def counts(self) -> dict:
+        """How many by each status and each rating (and unrated), in one query."""
+        aggregates = {
+            f"status_{value}": Count("pk", filter=Q(status=value))
+            for value in CommitmentStatus.values
+        }
+        aggregates |= {
+            f"rating_{value}": Count("pk", filter=Q(rating=value)) for value in Rating.values
+        }
+        aggregates["rating_none"] = Count("pk", filter=Q(rating=""))
+        aggregates["total"] = Count("pk")
+        totals = self.order_by().aggregate(**aggregates)
+        return {
+            "total": totals["total"],
+            "by_status": [
+                (value, label, totals[f"status_{value}"])
+                for value, label in CommitmentStatus.choices
+            ],
+            "by_rating": [
+                *((value, label, totals[f"rating_{value}"]) for value, label in Rating.choices),
+                ("", "Not rated", totals["rating_none"]),
+            ],
+        }
 
 
 class Commitment(PublishableModel):
@@ -190,15 +238,23 @@ class Commitment(PublishableModel):
             ),
         ]
         indexes = [
-            # late(): the commitments admin's late filter now, and the late and due-next lists
-            # of the /progress/ page to come, read open commitments by due date.
+            # late(): the commitments admin's late filter, and the late and due-next lists
+            # of /progress/, read open commitments by due date.
             models.Index(
                 fields=["due_date"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="commitment_open_due_idx",
             ),
-            # The admin's status and rating filters, and /progress/'s counts by both to come.
+            # The admin's status and rating filters, and /progress/'s counts by both.
             models.Index(fields=["status", "rating"], name="commitment_status_rating_idx"),
+            # /search/: commitments by the words of their title, where in their source they
+            # come from, and their description.
+            GinIndex(
+                search_document(
+                    title=["title"], summary=["source_reference"], body=["description"]
+                ),
+                name="commitment_search_idx",
+            ),
         ]
 
     def __str__(self):
@@ -206,6 +262,9 @@ class Commitment(PublishableModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("commitment-detail", args=[self.slug])
 
     @property
     def is_public(self) -> bool:

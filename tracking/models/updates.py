@@ -78,6 +78,17 @@ class ProgressUpdateQuerySet(PublicQuerySet):
         # Every list of updates names its target and that target's workstream.
         return self.select_related("workstream", "commitment__workstream")
 
+    def on_workstream(self, slug: str):
+        """Updates on the workstream of that slug or on anything of it."""
+        condition = Q()
+        for to_workstream in UPDATE_TARGETS.values():
+            condition |= Q(**{f"{to_workstream}__slug": slug})
+        return self.filter(condition)
+
+    def latest_approved_first(self):
+        # An approved update is dated by its approval: that is when the public could read it.
+        return self.order_by("-reviewed_at", "-pk")
+
     def visible_to(self, user):
         """What a member of staff may read in the admin: their own updates, and others' once
         submitted, on the workstreams they report on or review. A draft is its author's
@@ -254,8 +265,9 @@ class ProgressUpdate(models.Model):
             ),
         ]
         indexes = [
-            # The reviewers' list of what awaits them, and the public's approved updates to
-            # come (/feeds/updates/, a commitment's page), read updates by state, newest first.
+            # The reviewers' list of what awaits them reads updates by state, newest first; the
+            # public's approved updates (/feeds/updates/, /progress/, a commitment's page)
+            # pick theirs by state too.
             models.Index(fields=["state", "-submitted_at"], name="progress_update_state_idx"),
         ]
 
@@ -379,6 +391,14 @@ class StatusChangeQuerySet(PublicQuerySet):
         StatusChange.is_public."""
         return Commitment.objects.public_condition(f"{path}commitment__")
 
+    def delivered_since(self, when):
+        """Changes that made a commitment delivered, at or after ``when``."""
+        return (
+            self.filter(to_status=CommitmentStatus.DELIVERED, changed_at__gte=when)
+            .exclude(from_status=CommitmentStatus.DELIVERED)
+            .select_related("commitment__workstream")
+        )
+
 
 class StatusChange(models.Model):
     """One change of a commitment's status or rating: when, who, from, to and why, and the
@@ -428,8 +448,8 @@ class StatusChange(models.Model):
             ),
         ]
         indexes = [
-            # A commitment's status history, newest first: its admin page now, its public
-            # page (/commitments/<slug>/) to come.
+            # A commitment's status history, newest first: its admin page and its public
+            # page (/commitments/<slug>/).
             models.Index(fields=["commitment", "-changed_at"], name="status_change_history_idx"),
         ]
 

@@ -1,0 +1,347 @@
+"""The public side of tracking: /progress/ with its workstream filter and downloads, a
+commitment's page, and the Atom feed of approved updates. What each page shows, that nothing
+unapproved or unpublished shows, and that each costs the same queries with 3 commitments as
+with 30."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories as f
+from tests.pages import count_queries, page
+from tracking.models import Commitment
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+approved = f.approved_update
+in_state = f.unapproved_update
+
+
+# A commitment's page -----------------------------------------------------------------------
+
+
+def test_a_commitment_page_shows_its_source_owners_status_history_updates_and_evidence():
+    owner = f.OrganisationFactory(name="Cell and Gene Therapy Catapult")
+    hidden_owner = f.OrganisationFactory(name="Secret Owner Ltd", is_published=False)
+    commitment = f.CommitmentFactory(
+        title="An end-to-end talent plan",
+        source_reference="A recommendation of the Action Plan",
+        due_date=datetime.date(2020, 1, 1),
+        due_precision="year",
+        status=Commitment.Status.IN_PROGRESS,
+        rating="amber",
+        rating_reason="Funding beyond 2021 is not yet agreed.",
+    )
+    commitment.owners.add(owner, hidden_owner)
+    award = f.AwardFactory(title="Apprenticeships award")
+    commitment.evidence_awards.add(award)
+    change = f.StatusChangeFactory(commitment=commitment, reason="Apprentices started.")
+    update = approved(commitment=commitment, narrative="Forty apprentices enrolled.")
+    change.update = update
+    change.save()
+
+    content = page(Client(), commitment.get_absolute_url())
+
+    assert commitment.get_absolute_url() == f"/commitments/{commitment.slug}/"
+    for text in [
+        "An end-to-end talent plan",
+        commitment.workstream.name,
+        "A recommendation of the Action Plan",
+        commitment.source.title,
+        "Cell and Gene Therapy Catapult",
+        "2020",
+        "In progress",
+        "Amber",
+        "Funding beyond 2021 is not yet agreed.",
+        "Late",
+        "Apprentices started.",
+        "Forty apprentices enrolled.",
+        "Apprenticeships award",
+        award.get_absolute_url(),
+    ]:
+        assert text in content, text
+    assert "Secret Owner Ltd" not in content
+    assert 'href="/progress/"' in content  # the trail: Home, Progress, the commitment
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"is_published": False},
+        {"workstream__is_published": False},
+        {"source__is_published": False},
+    ],
+)
+def test_a_commitment_the_public_may_not_see_is_not_found(client, hidden):
+    commitment = f.CommitmentFactory(**hidden)
+    assert client.get(commitment.get_absolute_url()).status_code == 404
+
+
+def test_a_commitment_page_never_shows_an_update_not_yet_approved(client):
+    commitment = f.CommitmentFactory()
+    for state in ["draft", "submitted", "returned"]:
+        in_state(state, narrative=f"Unapproved {state} narrative", commitment=commitment)
+    content = page(client, commitment.get_absolute_url())
+    assert "Unapproved" not in content
+
+
+def commitments(count: int):
+    workstream = f.WorkstreamFactory()
+    source = f.OutputFactory()
+    owner = f.OrganisationFactory()
+    made = []
+    for n in range(count):
+        commitment = f.CommitmentFactory(
+            workstream=workstream,
+            source=source,
+            due_date=TODAY + datetime.timedelta(days=n - count // 2),
+            rating=["red", "amber", "green"][n % 3],
+            rating_reason="Because.",
+        )
+        commitment.owners.add(owner)
+        commitment.evidence_outputs.add(source)
+        change = f.StatusChangeFactory(commitment=commitment)
+        approved(commitment=commitment)
+        approved(workstream=workstream)
+        made.append(change)
+    return workstream, made
+
+
+def test_a_commitment_page_costs_the_same_queries_however_much_it_holds(client):
+    _, few = commitments(3)
+    one = few[0].commitment
+    before = count_queries(client, one.get_absolute_url())
+    for _ in range(27):
+        f.StatusChangeFactory(commitment=one, reason="Again.")
+        approved(commitment=one)
+    # 1 the commitment with its workstream and source; 2 its public owners; 3-6 its public
+    # evidence: outputs, awards, milestones, initiatives; 7 its status changes; 8 its
+    # approved updates.
+    assert before == count_queries(client, one.get_absolute_url()) == 8
+
+
+# /progress/ ------------------------------------------------------------------------------
+
+
+def test_progress_shows_counts_late_and_at_risk_delivered_lately_due_next_and_updates(client):
+    workstream = f.WorkstreamFactory(name="Skills")
+    late = f.CommitmentFactory(
+        workstream=workstream,
+        title="A late commitment",
+        due_date=TODAY - datetime.timedelta(days=400),
+        rating="red",
+        rating_reason="The provider withdrew.",
+    )
+    soon = f.CommitmentFactory(
+        workstream=workstream,
+        title="A commitment due soon",
+        due_date=TODAY + datetime.timedelta(days=30),
+    )
+    delivered = f.CommitmentFactory(
+        workstream=workstream, title="A delivered commitment", status=Commitment.Status.DELIVERED
+    )
+    f.StatusChangeFactory(
+        commitment=delivered,
+        from_status=Commitment.Status.IN_PROGRESS,
+        to_status=Commitment.Status.DELIVERED,
+        reason="Done.",
+    )
+    approved(commitment=soon, narrative="Recruitment is under way.")
+
+    content = page(client, reverse("progress"))
+
+    for text in [
+        "3 commitments",
+        "A late commitment",
+        "The provider withdrew.",
+        "A commitment due soon",
+        "A delivered commitment",
+        "Recruitment is under way.",
+        late.get_absolute_url(),
+    ]:
+        assert text in content, text
+
+
+def test_progress_filters_by_workstream_in_the_address(client):
+    skills = f.CommitmentFactory(title="Skills commitment", workstream__name="Skills").workstream
+    f.CommitmentFactory(title="Fiscal commitment", workstream__name="Fiscal")
+    content = page(client, reverse("progress"), {"workstream": skills.slug})
+    assert "Skills commitment" in content
+    assert "Fiscal commitment" not in content
+    assert "1 commitment of the workstream chosen" in content
+    # The downloads and the feed offered are the workstream's.
+    assert f"/progress/progress.csv?workstream={skills.slug}" in content
+    assert f"/progress/progress.json?workstream={skills.slug}" in content
+    assert f"/feeds/updates/{skills.slug}/" in content
+
+
+@pytest.mark.parametrize("bad", ["nonsense", "x" * 5000, "'; drop table x; --", "\x00"])
+def test_a_bad_workstream_is_left_out_with_a_plain_message(client, bad):
+    f.CommitmentFactory(title="Some commitment")
+    content = page(client, reverse("progress"), {"workstream": bad})
+    assert "was left out" in content
+    assert "Some commitment" in content  # the rest of the page still answers
+
+
+def test_progress_costs_the_same_queries_with_3_commitments_as_with_30(client):
+    workstream, _ = commitments(3)
+    few = count_queries(client, reverse("progress"))
+    filtered_few = count_queries(client, reverse("progress"), {"workstream": workstream.slug})
+    commitments(27)
+    # 1 the workstreams to choose from; 2 how many commitments, for the pages of them; 3 the
+    # counts by status and rating; 4 late or at risk; 5 delivered lately; 6 due next; 7 the
+    # latest updates; 8 this page of every commitment.
+    assert few == count_queries(client, reverse("progress")) == 8
+    assert filtered_few == count_queries(
+        client, reverse("progress"), {"workstream": workstream.slug}
+    )
+
+
+# The downloads ---------------------------------------------------------------------------
+
+
+def test_the_csv_has_a_row_per_public_commitment_with_its_due_date_at_its_precision(client):
+    f.CommitmentFactory(
+        title="Due in a year",
+        due_date=datetime.date(2030, 1, 1),
+        due_precision="year",
+        rating="green",
+        rating_reason="On course.",
+    )
+    f.CommitmentFactory(title="A draft", is_published=False)
+    response = client.get(reverse("progress-csv"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="mmip-progress-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Title"] == "Due in a year"
+    assert row["Due"] == "2030"
+    assert row["Due date precision"] == "year"
+    assert row["Rating"] == "Green"
+    assert row["Late"] == "no"
+    assert row["Address"].endswith("/commitments/") is False and "/commitments/" in row["Address"]
+
+
+def test_the_json_honours_the_workstream_filter_and_names_what_it_left_out(client):
+    kept = f.CommitmentFactory(title="Kept")
+    f.CommitmentFactory(title="Other")
+    response = client.get(reverse("progress-json"), {"workstream": kept.workstream.slug})
+    data = json.loads(b"".join(response.streaming_content))
+    assert [row["title"] for row in data["commitments"]] == ["Kept"]
+    response = client.get(reverse("progress-json"), {"workstream": "nope"})
+    assert response["X-Filter-Left-Out"] == "workstream"
+    data = json.loads(b"".join(response.streaming_content))
+    assert len(data["commitments"]) == 2
+
+
+@pytest.mark.parametrize("name", ["progress-csv", "progress-json"])
+def test_the_downloads_cost_the_same_queries_with_3_commitments_as_with_30(client, name):
+    commitments(3)
+    few = count_queries(client, reverse(name))
+    commitments(27)
+    # 1 the workstreams to choose from (the filter checks the one asked for); 2 the
+    # commitments with their workstreams, read through a server-side cursor.
+    assert few == count_queries(client, reverse(name)) == 2
+
+
+# The feed --------------------------------------------------------------------------------
+
+
+def test_the_feed_holds_approved_updates_only_programme_wide_and_per_workstream(client):
+    commitment = f.CommitmentFactory()
+    other = f.WorkstreamFactory()
+    approved(commitment=commitment, narrative="Approved on the commitment.")
+    approved(workstream=other, narrative="Approved on another workstream.")
+    for state in ["draft", "submitted", "returned"]:
+        in_state(state, narrative=f"Unapproved {state} narrative", commitment=commitment)
+    approved(commitment=f.CommitmentFactory(is_published=False), narrative="On a draft.")
+
+    everything = page(client, reverse("update-feed"))
+    assert "Approved on the commitment." in everything
+    assert "Approved on another workstream." in everything
+    assert "Unapproved" not in everything
+    assert "On a draft." not in everything
+
+    one = page(client, reverse("workstream-update-feed", args=[commitment.workstream.slug]))
+    assert "Approved on the commitment." in one
+    assert "Approved on another workstream." not in one
+    hidden = f.WorkstreamFactory(is_published=False)
+    assert client.get(reverse("workstream-update-feed", args=[hidden.slug])).status_code == 404
+
+
+def test_the_feed_costs_the_same_queries_with_3_updates_as_with_30(client):
+    workstream, _ = commitments(3)
+    few = count_queries(client, reverse("update-feed"))
+    few_one = count_queries(client, reverse("workstream-update-feed", args=[workstream.slug]))
+    commitments(27)
+    # 1 the approved updates with their targets and those targets' workstreams.
+    assert few == count_queries(client, reverse("update-feed")) == 1
+    # 1 the workstream; 2 its approved updates.
+    assert (
+        few_one
+        == count_queries(client, reverse("workstream-update-feed", args=[workstream.slug]))
+        == 2
+    )
+
+
+# Sitemap and search ----------------------------------------------------------------------
+
+
+def test_public_commitments_and_the_progress_page_are_in_the_sitemap(client):
+    public = f.CommitmentFactory()
+    draft = f.CommitmentFactory(is_published=False)
+    content = page(client, reverse("sitemap"))
+    assert f"http://testserver{reverse('progress')}<" in content
+    assert f"http://testserver{public.get_absolute_url()}<" in content
+    assert draft.get_absolute_url() not in content
+
+
+def test_search_finds_public_commitments_only(client):
+    public = f.CommitmentFactory(title="A talent plan for technicians")
+    f.CommitmentFactory(title="A talent plan kept back", is_published=False)
+    content = page(client, reverse("search"), {"q": "talent plan"})
+    assert public.get_absolute_url() in content
+    assert "kept back" not in content
+    content = page(client, reverse("search"), {"q": "talent", "kind": "commitments"})
+    assert "Commitment of the" in content
+
+
+def test_a_workstream_page_lists_its_public_commitments_with_their_status(client):
+    commitment = f.CommitmentFactory(
+        title="A talent plan",
+        status=Commitment.Status.IN_PROGRESS,
+        rating="green",
+        rating_reason="On course.",
+    )
+    f.CommitmentFactory(
+        workstream=commitment.workstream, title="A commitment kept back", is_published=False
+    )
+    content = page(client, commitment.workstream.get_absolute_url())
+    assert commitment.get_absolute_url() in content
+    assert "In progress" in content
+    assert "Green" in content
+    assert "kept back" not in content
+
+
+def test_each_feed_entry_leads_to_where_its_update_is_shown(client):
+    commitment = f.CommitmentFactory()
+    on_commitment = approved(commitment=commitment)
+    on_workstream = approved(workstream=commitment.workstream)
+    feed = page(client, reverse("update-feed"))
+    assert f"{commitment.get_absolute_url()}#update-{on_commitment.pk}" in feed
+    workstream_link = (
+        f"/progress/?workstream={commitment.workstream.slug}#update-{on_workstream.pk}"
+    )
+    assert workstream_link in feed
+    progress = page(client, reverse("progress"), {"workstream": commitment.workstream.slug})
+    assert f'id="update-{on_workstream.pk}"' in progress
