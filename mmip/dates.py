@@ -39,6 +39,15 @@ def iso_date(value: datetime.date | None, precision: str) -> str:
     return value.isoformat()
 
 
+def start_of_period(day: datetime.date, precision: str) -> datetime.date:
+    """The first day of the year, month or day that ``day`` falls in."""
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day
+
+
 def precision_problem(value: datetime.date | None, precision: str) -> str | None:
     """The staff-facing message when a date claims more than its precision, else None."""
     if value is None:

@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
-from mmip.admin_base import PUBLISHING, HistoryAdmin, PublishableAdmin, related_total
+from mmip.admin_base import PUBLISHING, HistoryAdmin, LateFilter, PublishableAdmin, related_total
 from tracking import services
 from tracking.models import (
     Commitment,
@@ -25,7 +24,6 @@ from tracking.models import (
     StatusChange,
     UpdateState,
     WorkstreamRole,
-    late_condition,
 )
 from workstreams.models import Workstream
 
@@ -84,22 +82,6 @@ class WorkstreamRoleAdmin(HistoryAdmin):
 
 
 # Commitments ----------------------------------------------------------------------------
-
-
-class LateFilter(admin.SimpleListFilter):
-    title = "late"
-    parameter_name = "late"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Late"), ("no", "Not late")]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "yes":
-            return queryset.late(today)
-        if self.value() == "no":
-            return queryset.exclude(late_condition(today))
-        return queryset
 
 
 class StatusChangeInline(admin.TabularInline):

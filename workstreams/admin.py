@@ -6,6 +6,7 @@ from django.db.models import Count
 from mmip.admin_base import (
     PUBLISHING,
     HistoryAdmin,
+    LateFilter,
     PublishableAdmin,
     column,
     figure_column,
@@ -22,6 +23,28 @@ from workstreams.models import (
     Partnership,
     Workstream,
 )
+
+# Milestones and initiatives are tracked against their plan with the same fields.
+PLAN_AND_DELIVERY = (
+    "Plan and delivery",
+    {
+        "description": "Each date to the precision the source gives. Late is worked out "
+        "from the planned and forecast dates, never chosen. A rating needs its reason.",
+        "fields": [
+            ("planned_date", "planned_precision"),
+            ("forecast_date", "forecast_precision"),
+            ("actual_date", "actual_precision"),
+            "delivery_status",
+            ("rating", "rating_reason"),
+        ],
+    },
+)
+
+
+@admin.display(description="late", boolean=True)
+def late(obj):
+    return obj.is_late
+
 
 # Milestones, outputs and indicator values each have one date, at its precision.
 WHEN = column("when", "date_display", description="date", ordering="date")
@@ -85,6 +108,9 @@ class InitiativeAdmin(PublishableAdmin):
         "name",
         "workstream",
         "status",
+        "delivery_status",
+        "rating",
+        late,
         column("starts", "start_display", description="starts", ordering="start_date"),
         column("ends", "end_display", description="ends", ordering="end_date"),
         "part_of",
@@ -93,6 +119,9 @@ class InitiativeAdmin(PublishableAdmin):
     list_filter = [
         "is_published",
         "status",
+        "delivery_status",
+        "rating",
+        LateFilter,
         "workstream",
         year_filter("start_date", "year started"),
     ]
@@ -111,6 +140,7 @@ class InitiativeAdmin(PublishableAdmin):
                 "fields": [("start_date", "start_precision"), ("end_date", "end_precision")],
             },
         ),
+        PLAN_AND_DELIVERY,
         ("Who and where", {"fields": ["part_of", "organisations", "url"]}),
         PUBLISHING,
     ]
@@ -118,8 +148,18 @@ class InitiativeAdmin(PublishableAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PublishableAdmin):
-    list_display = ["title", WHEN, "kind", "workstream", "initiative", "is_published"]
-    list_filter = ["is_published", "kind", "workstream"]
+    list_display = [
+        "title",
+        WHEN,
+        "kind",
+        "workstream",
+        "initiative",
+        "delivery_status",
+        "rating",
+        late,
+        "is_published",
+    ]
+    list_filter = ["is_published", "kind", "delivery_status", "rating", LateFilter, "workstream"]
     search_fields = ["title", "description", "place"]
     autocomplete_fields = ["workstream", "initiative", "output"]
     list_select_related = ["workstream", "initiative"]
@@ -129,6 +169,7 @@ class MilestoneAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", ("date", "date_precision"), "place"]}),
         ("About", {"fields": ["description"]}),
+        PLAN_AND_DELIVERY,
         ("Part of", {"fields": ["workstream", "initiative", "output"]}),
         PUBLISHING,
     ]

@@ -17,6 +17,7 @@ from mmip.records import (
     RecordHistory,
     SlugNaturalKeyManager,
 )
+from workstreams.plans import UNDELIVERED, PlannedQuerySetMixin, PlannedWork, plan_constraints
 
 
 class WorkstreamQuerySet(PublishedQuerySet):
@@ -199,7 +200,7 @@ def range_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
-class InitiativeQuerySet(PublishedQuerySet):
+class InitiativeQuerySet(PlannedQuerySetMixin, PublishedQuerySet):
     def public_condition(self, path: str = "") -> Q:
         """Published initiatives of a public workstream: an initiative's page is an anchor on
         its workstream's page, and every listing names the workstream. A training network
@@ -209,7 +210,7 @@ class InitiativeQuerySet(PublishedQuerySet):
         return super().public_condition(path) & workstream
 
 
-class Initiative(PublishableModel, DatedRangeModel):
+class Initiative(PublishableModel, DatedRangeModel, PlannedWork):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         ACTIVE = "active", "Active"
@@ -244,6 +245,7 @@ class Initiative(PublishableModel, DatedRangeModel):
                 condition=~Q(part_of=F("pk")), name="initiative_not_part_of_itself"
             ),
             *range_constraints("initiative"),
+            *plan_constraints("initiative"),
         ]
         indexes = [
             # /search/ matches initiatives by name, summary and description; mmip/site/search.py
@@ -270,7 +272,7 @@ class Initiative(PublishableModel, DatedRangeModel):
         return self.is_published and self.workstream.is_public
 
     def clean(self):
-        errors = self.range_errors()
+        errors = {**self.range_errors(), **self.plan_errors()}
         if self.part_of_id and self.part_of_id == self.pk:
             errors["part_of"] = "An initiative cannot be part of itself."
         if errors:
@@ -359,7 +361,7 @@ class Output(PublishableModel):
             raise ValidationError({"date": problem})
 
 
-class MilestoneQuerySet(PublishedQuerySet):
+class MilestoneQuerySet(PlannedQuerySetMixin, PublishedQuerySet):
     def public_condition(self, path: str = "") -> Q:
         """Published milestones of the whole programme or of a public workstream: a
         milestone links to its workstream's page, so one on a draft workstream would lead to
@@ -377,7 +379,7 @@ class MilestoneQuerySet(PublishedQuerySet):
         return self.order_by("-date", "title")
 
 
-class Milestone(PublishableModel):
+class Milestone(PublishableModel, PlannedWork):
     class Kind(models.TextChoices):
         SET_UP = "set-up", "Set up"
         LAUNCH = "launch", "Launch"
@@ -419,11 +421,19 @@ class Milestone(PublishableModel):
                 condition=precision_condition("date", "date_precision"),
                 name="milestone_date_matches_precision",
             ),
+            *plan_constraints("milestone"),
         ]
         indexes = [
             # The home page lists the latest milestones; /timeline/ filters by kind and year.
             models.Index(fields=["date"], name="milestone_date_idx"),
             models.Index(fields=["kind"], name="milestone_kind_idx"),
+            # late(): the milestones admin's late filter now, and the late list of /progress/
+            # to come, read undelivered milestones by their planned and forecast dates.
+            models.Index(
+                fields=["planned_date", "forecast_date"],
+                condition=Q(delivery_status__in=UNDELIVERED),
+                name="milestone_undelivered_idx",
+            ),
             # /search/ matches milestones by title, place and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
@@ -453,7 +463,7 @@ class Milestone(PublishableModel):
         return format_date(self.date, self.date_precision)
 
     def clean(self):
-        errors = {}
+        errors = self.plan_errors()
         problem = precision_problem(self.date, self.date_precision)
         if problem:
             errors["date"] = problem

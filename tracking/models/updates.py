@@ -12,6 +12,7 @@ from mmip.dates import (
     DatePrecision,
     format_date,
 )
+from mmip.ratings import SAYS_SOMETHING
 from mmip.records import (
     PublicQuerySet,
     RecordHistory,
@@ -23,7 +24,7 @@ from tracking.models.commitments import (
     rating_has_a_reason,
     rating_problems,
 )
-from tracking.models.roles import SAYS_SOMETHING, WorkstreamRole, has_role
+from tracking.models.roles import WorkstreamRole, has_role
 from tracking.models.rounds import ReportingRound
 from workstreams.models import Initiative, Milestone, Output, Workstream
 

@@ -1,0 +1,226 @@
+"""Milestones and initiatives tracked against their plan: planned, forecast and actual dates
+at their precision, a delivery status and a rating with its reason, each rule a named
+constraint and a clean() message; "late" derived from the dates, the same in a query and on
+one record, at every precision."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests import factories as f
+from tests.test_admin import admin_url
+from tests.test_record_rules import assert_clean_message, assert_violates
+from workstreams.models import Initiative, Milestone
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 5, 14)
+TRACKED = [(Milestone, f.MilestoneFactory), (Initiative, f.InitiativeFactory)]
+by_model = pytest.mark.parametrize(
+    "model,factory", TRACKED, ids=[model.__name__.lower() for model, _ in TRACKED]
+)
+
+
+def unsaved(model, factory, **fields):
+    return factory.build(workstream=f.WorkstreamFactory(), **fields)
+
+
+# The rules, twice each ------------------------------------------------------------------
+
+
+@by_model
+@pytest.mark.parametrize("name", ["planned", "forecast", "actual"])
+def test_each_plan_date_matches_its_precision(model, factory, name):
+    prefix = model.__name__.lower()
+    fields = {f"{name}_date": datetime.date(2020, 3, 5), f"{name}_precision": "month"}
+    if name == "actual":
+        fields["delivery_status"] = "done"
+
+    assert_violates(f"{prefix}_{name}_date_matches_precision", lambda: factory(**fields))
+    assert_clean_message(unsaved(model, factory, **fields), f"{name}_date", "1st of that month")
+
+
+@by_model
+def test_a_rating_needs_its_reason_and_a_status(model, factory):
+    prefix = model.__name__.lower()
+
+    assert_violates(
+        f"{prefix}_rating_has_a_reason",
+        lambda: factory(delivery_status="at-risk", rating="red"),
+    )
+    assert_clean_message(
+        unsaved(model, factory, delivery_status="at-risk", rating="red"),
+        "rating_reason",
+        "Give the reason",
+    )
+    assert_violates(
+        f"{prefix}_rating_with_a_status",
+        lambda: factory(rating="green", rating_reason="Funded."),
+    )
+    assert_clean_message(
+        unsaved(model, factory, rating="green", rating_reason="Funded."),
+        "delivery_status",
+        "give the delivery status too",
+    )
+    rated = factory(delivery_status="on-track", rating="green", rating_reason="Funded.")
+    rated.full_clean()
+
+
+@by_model
+def test_done_work_has_an_actual_date_and_only_done_work_has_one(model, factory):
+    prefix = model.__name__.lower()
+    day = datetime.date(2021, 1, 1)
+
+    assert_violates(f"{prefix}_actual_date_when_done", lambda: factory(delivery_status="done"))
+    assert_clean_message(
+        unsaved(model, factory, delivery_status="done"), "actual_date", "Give the date it was done"
+    )
+    assert_violates(
+        f"{prefix}_actual_date_when_done",
+        lambda: factory(delivery_status="on-track", actual_date=day),
+    )
+    assert_clean_message(
+        unsaved(model, factory, delivery_status="on-track", actual_date=day),
+        "actual_date",
+        "for work that is done",
+    )
+
+
+@by_model
+def test_an_actual_date_is_not_in_the_future(model, factory):
+    # clean() alone: a check against now() cannot be an immutable constraint.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    record = unsaved(model, factory, delivery_status="done", actual_date=tomorrow)
+
+    assert_clean_message(record, "actual_date", "in the future")
+
+
+@by_model
+@pytest.mark.parametrize("status", ["done", "dropped"])
+def test_closed_work_has_no_forecast(model, factory, status):
+    prefix = model.__name__.lower()
+    fields = {"delivery_status": status, "forecast_date": datetime.date(2027, 1, 1)}
+    if status == "done":
+        fields["actual_date"] = datetime.date(2021, 1, 1)
+
+    assert_violates(f"{prefix}_no_forecast_when_closed", lambda: factory(**fields))
+    assert_clean_message(unsaved(model, factory, **fields), "forecast_date", "has no forecast")
+
+
+# Late: derived, never typed -------------------------------------------------------------
+
+
+@by_model
+@pytest.mark.parametrize(
+    "precision,due,late",
+    [
+        # A date to the day is late the day after it.
+        ("day", datetime.date(2026, 5, 13), True),
+        ("day", datetime.date(2026, 5, 14), False),
+        # A month runs to its end: May 2026 is not late on 14 May; April is.
+        ("month", datetime.date(2026, 5, 1), False),
+        ("month", datetime.date(2026, 4, 1), True),
+        # A year runs to its end: 2026 is not late in 2026; 2025 is.
+        ("year", datetime.date(2026, 1, 1), False),
+        ("year", datetime.date(2025, 1, 1), True),
+    ],
+)
+@pytest.mark.parametrize("which", ["planned", "forecast"])
+def test_late_at_each_precision_agrees_in_query_and_record(
+    model, factory, precision, due, late, which
+):
+    record = factory(
+        delivery_status="on-track",
+        **{f"{which}_date": due, f"{which}_precision": precision},
+    )
+
+    assert record.is_late_on(TODAY) is late
+    assert model.objects.late(TODAY).filter(pk=record.pk).exists() is late
+    assert model.objects.not_late(TODAY).filter(pk=record.pk).exists() is not late
+
+
+@by_model
+def test_slipping_past_the_plan_is_late_whatever_the_forecast(model, factory):
+    record = factory(
+        delivery_status="at-risk",
+        planned_date=datetime.date(2026, 1, 1),
+        planned_precision="month",
+        forecast_date=datetime.date(2026, 9, 1),
+        forecast_precision="month",
+    )
+
+    assert record.is_late_on(TODAY)
+    assert list(model.objects.late(TODAY)) == [record]
+
+
+@by_model
+@pytest.mark.parametrize("status", ["", "done", "dropped"])
+def test_done_dropped_or_untracked_work_is_never_late(model, factory, status):
+    fields = {"delivery_status": status, "planned_date": datetime.date(2020, 1, 1)}
+    if status == "done":
+        fields["actual_date"] = datetime.date(2021, 1, 1)
+    record = factory(**fields)
+
+    assert not record.is_late_on(TODAY)
+    assert not model.objects.late(TODAY).exists()
+
+
+def test_dates_print_at_their_precision():
+    milestone = f.MilestoneFactory(
+        planned_date=datetime.date(2026, 7, 1),
+        planned_precision="month",
+        delivery_status="planned",
+    )
+
+    assert (milestone.planned_display, milestone.forecast_display) == ("July 2026", "")
+
+
+# The admin ------------------------------------------------------------------------------
+
+
+@by_model
+def test_staff_filter_late_work_and_edit_the_plan(editor_client, model, factory):
+    late = factory(delivery_status="planned", planned_date=datetime.date(2020, 1, 1))
+    factory(delivery_status="planned", planned_date=datetime.date(2999, 1, 1))
+
+    response = editor_client.get(admin_url(model, "changelist"), {"late": "yes"})
+    assert [row.pk for row in response.context["cl"].result_list] == [late.pk]
+
+    page = editor_client.get(admin_url(model, "change", late.pk)).content.decode()
+    assert "Plan and delivery" in page
+    assert 'name="forecast_date"' in page
+    assert 'name="rating_reason"' in page
+
+
+@by_model
+def test_late_changelist_query_count_does_not_grow_with_rows(editor_client, model, factory):
+    url = admin_url(model, "changelist")
+
+    def add(count):
+        for _ in range(count):
+            factory(
+                delivery_status="at-risk",
+                rating="amber",
+                rating_reason="Waiting on funding.",
+                planned_date=datetime.date(2020, 1, 1),
+            )
+
+    add(3)
+    editor_client.get(url)
+    # The session, the user, the group permissions, the filtered and unfiltered counts, the
+    # page of rows with their workstreams (and initiatives or parts) joined, and each
+    # sidebar filter that lists workstreams or years: none per row, the late column
+    # included, which reads only the row's own dates.
+    with CaptureQueriesContext(connection) as three:
+        response = editor_client.get(url, {"late": "yes"})
+    assert response.context["cl"].result_count == 3
+
+    add(27)
+    with CaptureQueriesContext(connection) as thirty:
+        response = editor_client.get(url, {"late": "yes"})
+    assert response.context["cl"].result_count == 30
+
+    assert len(thirty) == len(three), "\n".join(query["sql"] for query in thirty)
