@@ -7,14 +7,23 @@ shows a day (or month) the source did not give.
 
 import datetime
 
+from django.contrib.postgres.fields import DateRangeField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 
 
 class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
     MONTH = "month", "Month"
     DAY = "day", "Day"
+
+
+class DateRange(Func):
+    """PostgreSQL's daterange() over two date columns, for the rule that no two periods of
+    the same thing cover the same day (an exclusion constraint)."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
 
 
 def format_date(value: datetime.date | None, precision: str) -> str:

@@ -4,6 +4,7 @@ constraint and a clean() message; "late" derived from the dates, the same in a q
 one record, at every precision."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from django.utils import timezone
 from tests import factories as f
 from tests.test_admin import admin_url
 from tests.test_record_rules import assert_clean_message, assert_violates
-from workstreams.models import Initiative, Milestone
+from workstreams.models import Indicator, IndicatorPeriod, Initiative, Milestone
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,130 @@ def test_late_changelist_query_count_does_not_grow_with_rows(editor_client, mode
     assert response.context["cl"].result_count == 30
 
     assert len(thirty) == len(three), "\n".join(query["sql"] for query in thirty)
+
+
+# Indicators: baseline, direction, cumulative ---------------------------------------------
+
+
+def test_an_indicator_baseline_is_a_figure_at_a_date():
+    assert_violates(
+        "indicator_baseline_with_its_date", lambda: f.IndicatorFactory(baseline=Decimal(40))
+    )
+    assert_clean_message(
+        f.IndicatorFactory.build(baseline=Decimal(40)), "baseline_date", "with the date"
+    )
+    assert_violates(
+        "indicator_baseline_date_matches_precision",
+        lambda: f.IndicatorFactory(
+            baseline=Decimal(40),
+            baseline_date=datetime.date(2018, 6, 1),
+            baseline_precision="year",
+        ),
+    )
+    assert_violates(
+        "indicator_baseline_not_negative",
+        lambda: f.IndicatorFactory(baseline=Decimal(-1), baseline_date=datetime.date(2018, 1, 1)),
+    )
+    indicator = f.IndicatorFactory(
+        baseline=Decimal(40),
+        baseline_date=datetime.date(2018, 1, 1),
+        baseline_precision="year",
+        direction="lower",
+        is_cumulative=True,
+    )
+    indicator.full_clean()
+    assert indicator.baseline_display == "40 (2018)"
+
+
+# Reporting periods ----------------------------------------------------------------------
+
+
+def test_periods_of_one_indicator_do_not_overlap():
+    first = f.IndicatorPeriodFactory(
+        start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31)
+    )
+    overlapping = {
+        "indicator": first.indicator,
+        "start": datetime.date(2024, 12, 31),
+        "end": datetime.date(2025, 12, 30),
+    }
+
+    assert_violates(
+        "indicator_period_periods_do_not_overlap",
+        lambda: f.IndicatorPeriodFactory(**overlapping),
+    )
+    assert_clean_message(
+        IndicatorPeriod(**overlapping, target=Decimal(10)),
+        "start",
+        "overlaps the indicator's period 1 January 2024 to 31 December 2024",
+    )
+    # The same days for another indicator, and the next days for this one, are fine.
+    f.IndicatorPeriodFactory(start=first.start, end=first.end)
+    f.IndicatorPeriodFactory(
+        indicator=first.indicator, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)
+    )
+
+
+def test_a_period_ends_after_it_starts():
+    day = datetime.date(2024, 1, 1)
+    assert_violates(
+        "indicator_period_ends_after_it_starts",
+        lambda: f.IndicatorPeriodFactory(start=day, end=day),
+    )
+    assert_clean_message(
+        IndicatorPeriod(indicator=f.IndicatorFactory(), start=day, end=day), "end", "end after"
+    )
+
+
+def test_a_target_is_more_than_zero_and_in_the_indicator_unit():
+    assert_violates("indicator_period_target_positive", lambda: f.IndicatorPeriodFactory(target=0))
+    people = f.IndicatorFactory(unit="people")
+    period = f.IndicatorPeriodFactory.build(indicator=people, target=Decimal("12.5"))
+    assert_clean_message(period, "target", "People are counted in whole numbers")
+    money = f.IndicatorFactory(unit="gbp")
+    f.IndicatorPeriodFactory.build(indicator=money, target=Decimal("12.5")).full_clean()
+
+
+def test_an_actual_comes_with_its_source_and_keeps_its_qualifier():
+    assert_violates(
+        "indicator_period_actual_with_its_source",
+        lambda: f.IndicatorPeriodFactory(actual=Decimal(150)),
+    )
+    assert_clean_message(
+        f.IndicatorPeriodFactory.build(indicator=f.IndicatorFactory(), actual=Decimal(150)),
+        "actual_source_title",
+        "Name the source",
+    )
+    assert_violates(
+        "indicator_period_actual_with_its_source",
+        lambda: f.IndicatorPeriodFactory(actual_qualifier="over"),
+    )
+    over = f.IndicatorPeriodFactory(
+        target=200, actual=Decimal(150), actual_qualifier="over", actual_source_title="ATAC"
+    )
+    assert over.actual_display == "over 150"
+    # "Over 150" of 200 is not 75%: a share only where both figures are exact.
+    assert over.share_of_target is None
+    exact = f.IndicatorPeriodFactory(target=200, actual=Decimal(150), actual_source_title="ATAC")
+    assert exact.share_of_target == Decimal("0.75")
+    assert f.IndicatorPeriodFactory(target=None).share_of_target is None
+
+
+def test_periods_are_public_with_their_indicator_only():
+    shown = f.IndicatorPeriodFactory()
+    f.IndicatorPeriodFactory(indicator=f.IndicatorFactory(is_published=False))
+
+    assert list(IndicatorPeriod.objects.public()) == [shown]
+    assert [period.is_public for period in IndicatorPeriod.objects.order_by("pk")] == [True, False]
+
+
+def test_staff_keep_periods_on_the_indicator_page(editor_client):
+    period = f.IndicatorPeriodFactory(target=200, actual=Decimal(150), actual_source_title="ATAC")
+
+    page = editor_client.get(admin_url(Indicator, "change", period.indicator.pk))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Plan and delivery" in text
+    assert "75%" in text
+    assert 'name="periods-0-is_locked"' in text

@@ -16,6 +16,7 @@ from mmip.admin_base import (
 from mmip.formatting import figure
 from workstreams.models import (
     Indicator,
+    IndicatorPeriod,
     IndicatorValue,
     Initiative,
     Milestone,
@@ -215,6 +216,28 @@ class IndicatorValueInline(admin.TabularInline):
     extra = 1
 
 
+class IndicatorPeriodInline(admin.TabularInline):
+    model = IndicatorPeriod
+    fields = [
+        "start",
+        "end",
+        "target",
+        "actual_qualifier",
+        "actual",
+        "actual_source_title",
+        "actual_source_url",
+        "is_locked",
+        "share",
+    ]
+    readonly_fields = ["share"]
+    extra = 0
+
+    @admin.display(description="share of target")
+    def share(self, obj):
+        share = obj.share_of_target if obj.pk else None
+        return "" if share is None else f"{share:.0%}"
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(PublishableAdmin):
     list_display = [
@@ -233,11 +256,22 @@ class IndicatorAdmin(PublishableAdmin):
     search_fields = ["name", "description"]
     autocomplete_fields = ["workstreams"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [IndicatorValueInline]
+    inlines = [IndicatorPeriodInline, IndicatorValueInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "slug", "unit", "description", "workstreams"]}),
         ("Target", {"fields": [("target", "target_date", "target_date_precision")]}),
+        (
+            "Plan and delivery",
+            {
+                "description": "The baseline is the figure before the work began, with the "
+                "date it was true. Each reporting period, below, has its target and actual.",
+                "fields": [
+                    ("baseline", "baseline_date", "baseline_precision"),
+                    ("direction", "is_cumulative"),
+                ],
+            },
+        ),
         PUBLISHING,
     ]
 

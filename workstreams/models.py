@@ -17,6 +17,9 @@ from mmip.records import (
     RecordHistory,
     SlugNaturalKeyManager,
 )
+
+# An indicator's reporting periods, a model of this app kept in a module of their own.
+from workstreams.periods import IndicatorPeriod as IndicatorPeriod
 from workstreams.plans import UNDELIVERED, PlannedQuerySetMixin, PlannedWork, plan_constraints
 
 
@@ -496,6 +499,10 @@ class Indicator(PublishableModel):
         JOBS = "jobs", "Jobs"
         GBP = "gbp", "Pounds sterling"
 
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     unit = models.CharField(max_length=20, choices=Unit.choices)
@@ -504,6 +511,29 @@ class Indicator(PublishableModel):
     target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True, help_text="When the target is for.")
     target_date_precision = precision_field()
+    baseline = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The figure before the work began, in the indicator's unit.",
+    )
+    baseline_date = models.DateField(
+        null=True, blank=True, help_text="When the baseline was true; required with it."
+    )
+    baseline_precision = precision_field()
+    direction = models.CharField(
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
+        help_text="Whether a higher or a lower figure is better.",
+    )
+    is_cumulative = models.BooleanField(
+        "cumulative",
+        default=False,
+        help_text="Its figures add up over time (people trained so far), rather than each "
+        "standing alone (jobs in a year).",
+    )
 
     objects = SlugNaturalKeyManager.from_queryset(IndicatorQuerySet)()
     history = RecordHistory(m2m_fields=["workstreams"])
@@ -520,6 +550,20 @@ class Indicator(PublishableModel):
                 condition=precision_condition("target_date", "target_date_precision"),
                 name="indicator_target_date_matches_precision",
             ),
+            models.CheckConstraint(
+                condition=precision_condition("baseline_date", "baseline_precision"),
+                name="indicator_baseline_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True) | Q(baseline__gte=0),
+                name="indicator_baseline_not_negative",
+            ),
+            # A baseline is a figure at a date: neither means anything alone.
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True, baseline_date__isnull=True)
+                | Q(baseline__isnull=False, baseline_date__isnull=False),
+                name="indicator_baseline_with_its_date",
+            ),
         ]
 
     def __str__(self):
@@ -531,6 +575,13 @@ class Indicator(PublishableModel):
     def get_absolute_url(self):
         return reverse("indicator-detail", args=[self.slug])
 
+    @property
+    def baseline_display(self) -> str:
+        if self.baseline is None:
+            return ""
+        when = format_date(self.baseline_date, self.baseline_precision)
+        return f"{figure(self.baseline, 'exact', self.unit)} ({when})"
+
     def clean(self):
         errors = {}
         if self.target is not None and self.target <= 0:
@@ -538,6 +589,14 @@ class Indicator(PublishableModel):
         problem = precision_problem(self.target_date, self.target_date_precision)
         if problem:
             errors["target_date"] = problem
+        problem = precision_problem(self.baseline_date, self.baseline_precision)
+        if problem:
+            errors["baseline_date"] = problem
+        if self.baseline is not None and self.baseline < 0:
+            errors["baseline"] = "A figure cannot be negative."
+        if (self.baseline is None) != (self.baseline_date is None):
+            field = "baseline_date" if self.baseline_date is None else "baseline"
+            errors.setdefault(field, "Give the baseline with the date it was true, or neither.")
         if errors:
             raise ValidationError(errors)
 
