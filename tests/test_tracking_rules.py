@@ -239,12 +239,12 @@ def test_an_update_is_on_exactly_one_target():
     assert_clean_message(
         reporter_update(workstream=None, commitment=None),
         NON_FIELD_ERRORS,
-        "a workstream or a commitment.",
+        "a workstream, a commitment or an indicator period.",
     )
     assert_clean_message(
         reporter_update(workstream=workstream, commitment=commitment),
         NON_FIELD_ERRORS,
-        "not both",
+        "only one",
     )
 
 

@@ -25,7 +25,7 @@ from tracking.models import (
     UpdateState,
     WorkstreamRole,
 )
-from workstreams.models import Workstream
+from workstreams.models import Indicator, IndicatorPeriod, Workstream
 
 EVIDENCE = [
     "evidence_outputs",
@@ -288,7 +288,13 @@ class ProgressUpdateAdmin(HistoryAdmin):
     list_display = ["__str__", "workstream_of", "author", "round", "state", "submitted_at"]
     list_filter = [ForMeFilter, "state", "round"]
     search_fields = ["narrative", "commitment__title", "workstream__name"]
-    list_select_related = ["workstream", "commitment__workstream", "author", "round"]
+    list_select_related = [
+        "workstream",
+        "commitment__workstream",
+        "period__indicator",
+        "author",
+        "round",
+    ]
     autocomplete_fields = EVIDENCE
     actions = [submit_selected, approve_selected]
     readonly_fields = [
@@ -303,9 +309,10 @@ class ProgressUpdateAdmin(HistoryAdmin):
         (
             "What it is on",
             {
-                "description": "A workstream as a whole, or one of its commitments: one of "
-                "the two. Only the workstreams you report on are offered.",
-                "fields": ["workstream", "commitment", "round"],
+                "description": "A workstream as a whole, one of its commitments, or a "
+                "reporting period of one of its indicators: one of the three. Only what you "
+                "report on is offered, and no locked period.",
+                "fields": ["workstream", "commitment", "period", "round"],
             },
         ),
         ("The update", {"fields": ["narrative"]}),
@@ -317,12 +324,29 @@ class ProgressUpdateAdmin(HistoryAdmin):
                 "fields": ["new_status", ("new_rating", "new_rating_reason")],
             },
         ),
+        (
+            "For an indicator period",
+            {
+                "description": "Its actual figure once a reviewer approves, as the source "
+                'gives it: "over 150" is over, 150.',
+                "fields": [
+                    ("new_actual_qualifier", "new_actual"),
+                    ("new_actual_source_title", "new_actual_source_url"),
+                ],
+            },
+        ),
         ("Evidence", {"fields": EVIDENCE}),
         ("Where it stands", {"fields": readonly_fields}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        # A period's workstreams are its indicator's: one query for every row's.
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .prefetch_related("period__indicator__workstreams")
+        )
 
     # Permissions: the groups give the kind of page, the roles the workstreams.
 
@@ -366,6 +390,13 @@ class ProgressUpdateAdmin(HistoryAdmin):
             kwargs["queryset"] = Workstream.objects.filter(pk__in=reported)
         elif db_field.name == "commitment":
             kwargs["queryset"] = Commitment.objects.filter(workstream__in=reported)
+        elif db_field.name == "period":
+            kwargs["queryset"] = IndicatorPeriod.objects.filter(
+                is_locked=False,
+                indicator__in=Indicator.workstreams.through.objects.filter(
+                    workstream__in=reported
+                ).values("indicator"),
+            ).select_related("indicator")
         elif db_field.name == "round":
             kwargs["queryset"] = ReportingRound.objects.filter(is_open=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -387,7 +418,7 @@ class ProgressUpdateAdmin(HistoryAdmin):
 
     @admin.display(description="workstream")
     def workstream_of(self, obj):
-        return obj.target_workstream
+        return ", ".join(str(workstream) for workstream in obj.target_workstreams)
 
     # The review: buttons on the update's page and actions on the list.
 

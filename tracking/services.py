@@ -21,6 +21,7 @@ from tracking.models import (
     WorkstreamRole,
     has_role,
 )
+from workstreams.models import IndicatorPeriod
 
 # The evidence an update links, each kind added to its commitment's own when approved.
 EVIDENCE_FIELDS = [
@@ -107,6 +108,12 @@ def approve_update(
                 f"The {target._meta.verbose_name} this update is on has been deleted.",
                 code="target-deleted",
             )
+        if isinstance(target, IndicatorPeriod) and now["is_locked"]:
+            raise ValidationError(
+                f"The period {target.period_display} has been locked: its actual is settled, "
+                "so no update may change it.",
+                code="period-locked",
+            )
         changed = _changed_fields(type(target), update.started_from, now)
         if changed:
             raise ValidationError(
@@ -119,6 +126,8 @@ def approve_update(
         now_time = timezone.now()
         if isinstance(target, Commitment):
             _apply_to_commitment(update, reviewer, now_time)
+        elif isinstance(target, IndicatorPeriod):
+            _apply_to_period(update, reviewer)
         update.state = UpdateState.APPROVED
         update.reviewer = reviewer
         update.reviewed_at = now_time
@@ -139,10 +148,13 @@ def _locked(update: ProgressUpdate) -> ProgressUpdate:
 
 
 def _must_hold_role(user, update: ProgressUpdate, role: str, to_do: str) -> None:
-    workstream = update.target_workstream
-    if not has_role(user, workstream.pk, role):
+    """A role in the target's workstream; for an indicator's period, in any of the
+    indicator's workstreams."""
+    workstreams = update.target_workstreams
+    if not any(has_role(user, workstream.pk, role) for workstream in workstreams):
+        names = " or ".join(str(workstream) for workstream in workstreams) or "any"
         raise ValidationError(
-            f"Only a {WorkstreamRole.Role(role).label.lower()} of the {workstream} workstream "
+            f"Only a {WorkstreamRole.Role(role).label.lower()} of the {names} workstream "
             f"can {to_do}.",
             code=f"not-a-{role}",
         )
@@ -226,6 +238,22 @@ def _apply_to_commitment(update: ProgressUpdate, reviewer, when: datetime.dateti
         )
         change._history_user = reviewer
         change.save()
+
+
+def _apply_to_period(update: ProgressUpdate, reviewer) -> None:
+    """The new actual an approved update reports, with its qualifier and source, kept in the
+    period's history as the reviewer's change. Nothing is written if it has none."""
+    if update.new_actual is None:
+        return
+    period = IndicatorPeriod.objects.get(pk=update.period_id)
+    period.actual = update.new_actual
+    period.actual_qualifier = update.new_actual_qualifier
+    period.actual_source_title = update.new_actual_source_title
+    period.actual_source_url = update.new_actual_source_url
+    period.full_clean()
+    period._history_user = reviewer
+    period._change_reason = f"Approved update {update.pk}"
+    period.save()
 
 
 def _save_with_history(update: ProgressUpdate, user) -> None:

@@ -26,7 +26,8 @@ from tracking.models.commitments import (
 )
 from tracking.models.roles import WorkstreamRole, has_role
 from tracking.models.rounds import ReportingRound
-from workstreams.models import Initiative, Milestone, Output, Workstream
+from workstreams.models import Indicator, IndicatorPeriod, Initiative, Milestone, Output, Workstream
+from workstreams.periods import Qualifier
 
 
 class UpdateState(models.TextChoices):
@@ -44,7 +45,16 @@ REVIEWED_STATES = [UpdateState.RETURNED, UpdateState.APPROVED]
 # here with the path from it to the workstream whose reporters write its updates and whose
 # reviewers approve them. Milestones and indicator periods join the same way: a key, a line
 # here, and the constraint below follows.
-UPDATE_TARGETS = {"workstream": "workstream", "commitment": "commitment__workstream"}
+UPDATE_TARGETS = {
+    "workstream": "workstream",
+    "commitment": "commitment__workstream",
+    # An indicator may belong to several workstreams: a reporter of any of them may report on
+    # its periods, and a reviewer of any of them may review the update.
+    "period": "period__indicator__workstreams",
+}
+# Targets reached through a many-to-many relation, matched by a subquery rather than a join
+# so that an update is listed once however many of one's workstreams its target is in.
+MANY_WORKSTREAMS = {"period": ("period__indicator", Indicator.workstreams.through, "indicator")}
 
 
 def exactly_one_of(fields) -> Q:
@@ -57,8 +67,13 @@ def exactly_one_of(fields) -> Q:
 def on_workstreams(workstream_ids, path: str = "") -> Q:
     """Updates whose target belongs to one of ``workstream_ids`` (a list or a subquery)."""
     condition = Q()
-    for to_workstream in UPDATE_TARGETS.values():
-        condition |= Q(**{f"{path}{to_workstream}__in": workstream_ids})
+    for field, to_workstream in UPDATE_TARGETS.items():
+        if field in MANY_WORKSTREAMS:
+            to_owner, links, owner = MANY_WORKSTREAMS[field]
+            owners = links.objects.filter(workstream__in=workstream_ids).values(owner)
+            condition |= Q(**{f"{path}{to_owner}__in": owners})
+        else:
+            condition |= Q(**{f"{path}{to_workstream}__in": workstream_ids})
     return condition
 
 
@@ -77,7 +92,7 @@ class ProgressUpdateQuerySet(PublicQuerySet):
 
     def with_targets(self):
         # Every list of updates names its target and that target's workstream.
-        return self.select_related("workstream", "commitment__workstream")
+        return self.select_related("workstream", "commitment__workstream", "period__indicator")
 
     def visible_to(self, user):
         """What a member of staff may read in the admin: their own updates, and others' once
@@ -119,6 +134,15 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
         help_text="For an update on one commitment.",
     )
+    period = models.ForeignKey(
+        IndicatorPeriod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name="indicator period",
+        help_text="For an update on one reporting period of an indicator: its actual figure.",
+    )
     round = models.ForeignKey(
         ReportingRound,
         on_delete=models.PROTECT,
@@ -153,6 +177,19 @@ class ProgressUpdate(models.Model):
     new_rating_reason = models.TextField(
         "reason for the rating", blank=True, help_text="Required with a new rating."
     )
+    new_actual = models.DecimalField(
+        "new actual",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For an indicator period: its actual figure once this update is approved.",
+    )
+    new_actual_qualifier = models.CharField(
+        "qualifier", max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    new_actual_source_title = models.CharField("source of the figure", max_length=300, blank=True)
+    new_actual_source_url = models.URLField("source address", blank=True)
     evidence_outputs = models.ManyToManyField(
         Output, related_name="progress_updates", blank=True, verbose_name="outputs"
     )
@@ -215,6 +252,21 @@ class ProgressUpdate(models.Model):
                 name="progress_update_status_and_rating_for_commitments",
             ),
             models.CheckConstraint(
+                condition=Q(period__isnull=False)
+                | Q(
+                    new_actual__isnull=True,
+                    new_actual_qualifier=Qualifier.EXACT,
+                    new_actual_source_title="",
+                    new_actual_source_url="",
+                ),
+                name="progress_update_actual_for_periods",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_actual__isnull=True)
+                | Q(new_actual__gte=0, new_actual_source_title__regex=SAYS_SOMETHING),
+                name="progress_update_actual_with_its_source",
+            ),
+            models.CheckConstraint(
                 condition=rating_has_a_reason("new_rating", "new_rating_reason"),
                 name="progress_update_rating_has_a_reason",
             ),
@@ -253,6 +305,12 @@ class ProgressUpdate(models.Model):
                 violation_error_message="This commitment already has an update in that round: "
                 "continue that one.",
             ),
+            models.UniqueConstraint(
+                fields=["round", "period"],
+                name="progress_update_one_per_period_per_round",
+                violation_error_message="This period already has an update in that round: "
+                "continue that one.",
+            ),
         ]
         indexes = [
             # The reviewers' list of what awaits them, and the public's approved updates to
@@ -286,12 +344,17 @@ class ProgressUpdate(models.Model):
         return None
 
     @property
-    def target_workstream(self) -> Workstream | None:
-        """The workstream whose reporters write this update and whose reviewers review it."""
+    def target_workstreams(self) -> list[Workstream]:
+        """The workstreams whose reporters may write this update and whose reviewers may
+        review it: one, or an indicator's several."""
         target = self.target
-        if isinstance(target, Workstream) or target is None:
-            return target
-        return target.workstream
+        if target is None:
+            return []
+        if isinstance(target, Workstream):
+            return [target]
+        if isinstance(target, IndicatorPeriod):
+            return list(target.indicator.workstreams.all())
+        return [target.workstream]
 
     @property
     def is_public(self) -> bool:
@@ -307,12 +370,15 @@ class ProgressUpdate(models.Model):
         chosen = [field for field in UPDATE_TARGETS if getattr(self, f"{field}_id") is not None]
         if len(chosen) != 1:
             errors[NON_FIELD_ERRORS] = (
-                "Choose what this update is on: a workstream or a commitment, not both."
+                "Choose what this update is on: a workstream, a commitment or an indicator "
+                "period, only one."
                 if chosen
-                else "Choose what this update is on: a workstream or a commitment."
+                else "Choose what this update is on: a workstream, a commitment or an indicator "
+                "period."
             )
         if not self.narrative.strip():
             errors["narrative"] = "Write the update: what has happened, in plain words."
+        errors.update(self._actual_problems())
         if not self.commitment_id and (self.new_status or self.new_rating):
             errors["new_status"] = (
                 "A new status or rating is for a commitment: choose the commitment, or clear them."
@@ -336,17 +402,45 @@ class ProgressUpdate(models.Model):
         round must be open. Both read other tables, so the database cannot hold them as a
         constraint; tracking/services.py asks them again at each step."""
         problems = {}
-        workstream = self.target_workstream
-        if self.author_id and not has_role(
-            self.author, workstream.pk, WorkstreamRole.Role.REPORTER
+        workstreams = self.target_workstreams
+        if self.author_id and not any(
+            has_role(self.author, workstream.pk, WorkstreamRole.Role.REPORTER)
+            for workstream in workstreams
         ):
+            names = " or ".join(str(workstream) for workstream in workstreams) or "any"
             problems[NON_FIELD_ERRORS] = (
-                f"{self.author} is not a reporter of the {workstream} workstream, so cannot "
+                f"{self.author} is not a reporter of the {names} workstream, so cannot "
                 "write its updates."
+            )
+        if self.period_id and self.period.is_locked:
+            problems["period"] = (
+                f"The period {self.period.period_display} is locked: its actual is settled "
+                "and no update may change it."
             )
         if self.round_id and not self.round.is_open:
             problems["round"] = f"The round {self.round} is closed: choose an open round, or none."
         return problems
+
+    def _actual_problems(self) -> dict:
+        """The rules of the new actual, in words."""
+        given = self.new_actual is not None
+        if not self.period_id and (
+            given
+            or self.new_actual_source_title
+            or self.new_actual_source_url
+            or self.new_actual_qualifier != Qualifier.EXACT
+        ):
+            return {
+                "new_actual": "A new actual is for an indicator period: choose the period, "
+                "or clear it."
+            }
+        if given and self.new_actual < 0:
+            return {"new_actual": "A figure cannot be negative."}
+        if given and not self.new_actual_source_title.strip():
+            return {"new_actual_source_title": "Name the source of the new actual."}
+        if not given and (self.new_actual_source_title or self.new_actual_source_url):
+            return {"new_actual": "A source is given without a figure: add the figure."}
+        return {}
 
     def _review_problems(self) -> dict:
         """The rules of the review, which the services keep and nobody types."""
