@@ -192,6 +192,8 @@ def test_a_reporter_writes_an_update_on_a_period_in_the_admin(period):
             "period": period.pk,
             "narrative": "The follow-on programme has passed 150 apprentices.",
             "new_actual_qualifier": "over",
+            "new_forecast_precision": "day",
+            "new_actual_date_precision": "day",
             "new_actual": "150",
             "new_actual_source_title": "ATAC",
             "_submit_for_review": "on",

@@ -183,7 +183,7 @@ def test_dates_print_at_their_precision():
 
 
 @by_model
-def test_staff_filter_late_work_and_edit_the_plan(editor_client, model, factory):
+def test_staff_filter_late_work_and_set_the_plan(editor_client, model, factory):
     late = factory(delivery_status="planned", planned_date=datetime.date(2020, 1, 1))
     factory(delivery_status="planned", planned_date=datetime.date(2999, 1, 1))
 
@@ -192,8 +192,13 @@ def test_staff_filter_late_work_and_edit_the_plan(editor_client, model, factory)
 
     page = editor_client.get(admin_url(model, "change", late.pk)).content.decode()
     assert "Plan and delivery" in page
-    assert 'name="forecast_date"' in page
-    assert 'name="rating_reason"' in page
+    assert 'name="planned_date"' in page
+    # Four eyes: once saved, status, rating and forecast and actual dates change only
+    # through approved updates.
+    for field in ("delivery_status", "rating", "rating_reason", "forecast_date", "actual_date"):
+        assert f'name="{field}"' not in page
+    add = editor_client.get(admin_url(model, "add")).content.decode()
+    assert 'name="delivery_status"' in add
 
 
 @by_model

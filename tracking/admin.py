@@ -291,6 +291,8 @@ class ProgressUpdateAdmin(HistoryAdmin):
     list_select_related = [
         "workstream",
         "commitment__workstream",
+        "milestone__workstream",
+        "initiative__workstream",
         "period__indicator",
         "author",
         "round",
@@ -309,19 +311,32 @@ class ProgressUpdateAdmin(HistoryAdmin):
         (
             "What it is on",
             {
-                "description": "A workstream as a whole, one of its commitments, or a "
-                "reporting period of one of its indicators: one of the three. Only what you "
-                "report on is offered, and no locked period.",
-                "fields": ["workstream", "commitment", "period", "round"],
+                "description": "A workstream as a whole, one of its commitments, milestones "
+                "or initiatives, or a reporting period of one of its indicators: only one. "
+                "Only what you report on is offered, and no locked period.",
+                "fields": [
+                    "workstream",
+                    "commitment",
+                    "milestone",
+                    "initiative",
+                    "period",
+                    "round",
+                ],
             },
         ),
         ("The update", {"fields": ["narrative"]}),
         (
-            "For a commitment",
+            "For a commitment, a milestone or an initiative",
             {
                 "description": "What changes when a reviewer approves it. Leave blank to "
-                "keep the commitment's status or rating as they are.",
-                "fields": ["new_status", ("new_rating", "new_rating_reason")],
+                "keep the status, rating or dates as they are. A forecast and a date done "
+                "are for milestones and initiatives.",
+                "fields": [
+                    "new_status",
+                    ("new_rating", "new_rating_reason"),
+                    ("new_forecast_date", "new_forecast_precision"),
+                    ("new_actual_date", "new_actual_date_precision"),
+                ],
             },
         ),
         (
@@ -390,6 +405,8 @@ class ProgressUpdateAdmin(HistoryAdmin):
             kwargs["queryset"] = Workstream.objects.filter(pk__in=reported)
         elif db_field.name == "commitment":
             kwargs["queryset"] = Commitment.objects.filter(workstream__in=reported)
+        elif db_field.name in ("milestone", "initiative"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(workstream__in=reported)
         elif db_field.name == "period":
             kwargs["queryset"] = IndicatorPeriod.objects.filter(
                 is_locked=False,

@@ -42,6 +42,29 @@ PLAN_AND_DELIVERY = (
 )
 
 
+class PlannedWorkAdmin(PublishableAdmin):
+    """Four eyes, as for commitments: once a milestone or an initiative is saved, its status,
+    rating and forecast and actual dates change only through approved progress updates,
+    each change of status or rating kept as a status change."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return readonly
+        return [*readonly, *TRACKED_FIELDS]
+
+
+TRACKED_FIELDS = [
+    "delivery_status",
+    "rating",
+    "rating_reason",
+    "forecast_date",
+    "forecast_precision",
+    "actual_date",
+    "actual_precision",
+]
+
+
 @admin.display(description="late", boolean=True)
 def late(obj):
     return obj.is_late
@@ -104,7 +127,7 @@ class PartnershipAdmin(HistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PublishableAdmin):
+class InitiativeAdmin(PlannedWorkAdmin):
     list_display = [
         "name",
         "workstream",
@@ -148,7 +171,7 @@ class InitiativeAdmin(PublishableAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PublishableAdmin):
+class MilestoneAdmin(PlannedWorkAdmin):
     list_display = [
         "title",
         WHEN,

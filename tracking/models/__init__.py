@@ -5,6 +5,7 @@ public. The writes that move an update through its review are in tracking/servic
 
 from mmip.dates import start_of_period
 from mmip.ratings import SAYS_SOMETHING, Rating, rating_has_a_reason, rating_problems
+from tracking.models.changes import StatusChange, StatusChangeQuerySet
 from tracking.models.commitments import (
     OPEN_STATUSES,
     Commitment,
@@ -28,8 +29,6 @@ from tracking.models.updates import (
     UPDATE_TARGETS,
     ProgressUpdate,
     ProgressUpdateQuerySet,
-    StatusChange,
-    StatusChangeQuerySet,
     UpdateState,
     exactly_one_of,
     on_workstreams,
