@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from mmip import services
@@ -192,6 +193,25 @@ def year_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
     YearFilter.title = title
     YearFilter.__name__ = f"{field.title().replace('_', '')}YearFilter"
     return YearFilter
+
+
+class LateFilter(admin.SimpleListFilter):
+    """Late or not on today's date, for a model whose QuerySet has late(today) and
+    not_late(today): late is derived, so it is filtered by the rule and not by a column."""
+
+    title = "late"
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Late"), ("no", "Not late")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.late(today)
+        if self.value() == "no":
+            return queryset.not_late(today)
+        return queryset
 
 
 def related_total(totals: QuerySet, column: str) -> Coalesce:

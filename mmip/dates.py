@@ -7,14 +7,23 @@ shows a day (or month) the source did not give.
 
 import datetime
 
+from django.contrib.postgres.fields import DateRangeField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 
 
 class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
     MONTH = "month", "Month"
     DAY = "day", "Day"
+
+
+class DateRange(Func):
+    """PostgreSQL's daterange() over two date columns, for the rule that no two periods of
+    the same thing cover the same day (an exclusion constraint)."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
 
 
 def format_date(value: datetime.date | None, precision: str) -> str:
@@ -37,6 +46,15 @@ def iso_date(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def start_of_period(day: datetime.date, precision: str) -> datetime.date:
+    """The first day of the year, month or day that ``day`` falls in."""
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day
 
 
 def precision_problem(value: datetime.date | None, precision: str) -> str | None:

@@ -25,6 +25,7 @@ from tracking.models import (
 )
 from workstreams.models import (
     Indicator,
+    IndicatorPeriod,
     IndicatorValue,
     Initiative,
     Milestone,
@@ -109,6 +110,16 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"indicator-{n}")
     unit = Indicator.Unit.PEOPLE
     is_published = True
+
+
+class IndicatorPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorPeriod
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    start = factory.Sequence(lambda n: datetime.date(2000 + n, 1, 1))
+    end = factory.LazyAttribute(lambda period: period.start.replace(month=12, day=31))
+    target = 100
 
 
 class IndicatorValueFactory(factory.django.DjangoModelFactory):

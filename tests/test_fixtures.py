@@ -196,6 +196,33 @@ def test_milestones_print_their_dates_at_the_seed_precision(loaded):
     }
 
 
+def test_plan_and_delivery_only_where_the_seeds_say(loaded):
+    # Done, at the year the seeds give: the Taskforce's move to business as usual (2017),
+    # the apprenticeships' 2018 investment and the follow-on that began when it ended in
+    # 2021, and the Roadmap developed in the second half of 2020 (a year is as precise as a
+    # date may be). Nothing planned, forecast or rated: the seeds give no plan.
+    done = {
+        ("milestone", "taskforce-transition-to-business-as-usual"): "2017",
+        ("milestone", "innovate-uk-announces-1-5m-for-at-manufacturing-apprenticeships"): "2018",
+        ("milestone", "cell-and-gene-therapy-catapult-receives-0-5m-follow-on-funding"): "2021",
+        ("milestone", "technology-and-innovation-roadmap-developed"): "2020",
+        ("initiative", "technology-and-innovation-roadmap"): "2020",
+    }
+    tracked = {}
+    for model in (Milestone, Initiative):
+        for record in model.objects.exclude(delivery_status=""):
+            tracked[(model.__name__.lower(), record.slug)] = (
+                record.delivery_status,
+                record.actual_display,
+            )
+            assert (record.planned_date, record.forecast_date, record.rating) == (None, None, "")
+    assert tracked == {key: ("done", year) for key, year in done.items()}
+    for model in (Milestone, Initiative):
+        untracked = model.objects.filter(delivery_status="")
+        assert not untracked.exclude(actual_date=None).exists()
+        assert not untracked.exclude(rating="").exists()
+
+
 def test_outputs_with_kind_and_date_or_none(loaded):
     assert Output.objects.count() == 13
     report = Output.objects.get(title="Medicines Manufacturing Impact Report")

@@ -35,6 +35,7 @@ from tests.factories import (
     CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
+    IndicatorPeriodFactory,
     IndicatorValueFactory,
     InitiativeFactory,
     LearningResourceFactory,
@@ -56,6 +57,7 @@ from tracking.models import (
 )
 from workstreams.models import (
     Indicator,
+    IndicatorPeriod,
     IndicatorValue,
     Initiative,
     Milestone,
@@ -76,6 +78,7 @@ PUBLIC_MODELS = [
     Milestone,
     Indicator,
     IndicatorValue,
+    IndicatorPeriod,
     FundingProgramme,
     Award,
     ApprenticeshipProgramme,
@@ -144,6 +147,7 @@ def build_context() -> Context:
     indicator = IndicatorFactory(name="Open indicator")
     indicator.workstreams.add(workstream)
     IndicatorValueFactory(indicator=indicator)
+    IndicatorPeriodFactory(indicator=indicator, actual=150, actual_source_title="Open count")
     fund = FundingProgrammeFactory(name="Open fund", funder=funder)
     fund.workstreams.add(workstream)
     award = AwardFactory(title="Open award", funder=funder, recipient=recipient, programme=fund)
@@ -339,6 +343,10 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
     )
     d.addresses.append(indicator.get_absolute_url())
     IndicatorValueFactory(indicator=indicator, source_title=d.name(f"Fumitory survey{n}"))
+    # Its reporting period, with an actual whose source must show nowhere either.
+    IndicatorPeriodFactory(
+        indicator=indicator, actual=150, actual_source_title=d.name(f"Tansy count{n}")
+    )
     indicator.workstreams.add(c.workstream)
     c.programme.indicators.add(indicator)
 

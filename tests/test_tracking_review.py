@@ -442,6 +442,9 @@ def test_a_reporter_writes_and_submits_an_update_in_the_admin(team):
         {
             "commitment": team.commitment.pk,
             "narrative": "The first cohort has started.",
+            "new_actual_qualifier": "exact",
+            "new_forecast_precision": "day",
+            "new_actual_date_precision": "day",
             "new_status": "in-progress",
             "_submit_for_review": "on",
         },

@@ -239,12 +239,12 @@ def test_an_update_is_on_exactly_one_target():
     assert_clean_message(
         reporter_update(workstream=None, commitment=None),
         NON_FIELD_ERRORS,
-        "a workstream or a commitment.",
+        "an initiative or an indicator period.",
     )
     assert_clean_message(
         reporter_update(workstream=workstream, commitment=commitment),
         NON_FIELD_ERRORS,
-        "not both",
+        "only one",
     )
 
 
@@ -261,7 +261,7 @@ def test_a_new_status_or_rating_is_for_a_commitment(proposal):
     with_reason = {**proposal, "new_rating_reason": "Done." if "new_rating" in proposal else ""}
 
     assert_violates(
-        "progress_update_status_and_rating_for_commitments",
+        "progress_update_status_and_rating_for_tracked_records",
         lambda: f.ProgressUpdateFactory(**with_reason),
     )
     assert_clean_message(reporter_update(**with_reason), "new_status", "is for a commitment")

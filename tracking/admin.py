@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
-from mmip.admin_base import PUBLISHING, HistoryAdmin, PublishableAdmin, related_total
+from mmip.admin_base import PUBLISHING, HistoryAdmin, LateFilter, PublishableAdmin, related_total
 from tracking import services
 from tracking.models import (
     Commitment,
@@ -25,9 +24,8 @@ from tracking.models import (
     StatusChange,
     UpdateState,
     WorkstreamRole,
-    late_condition,
 )
-from workstreams.models import Workstream
+from workstreams.models import Indicator, IndicatorPeriod, Workstream
 
 EVIDENCE = [
     "evidence_outputs",
@@ -84,22 +82,6 @@ class WorkstreamRoleAdmin(HistoryAdmin):
 
 
 # Commitments ----------------------------------------------------------------------------
-
-
-class LateFilter(admin.SimpleListFilter):
-    title = "late"
-    parameter_name = "late"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Late"), ("no", "Not late")]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "yes":
-            return queryset.late(today)
-        if self.value() == "no":
-            return queryset.exclude(late_condition(today))
-        return queryset
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -306,7 +288,15 @@ class ProgressUpdateAdmin(HistoryAdmin):
     list_display = ["__str__", "workstream_of", "author", "round", "state", "submitted_at"]
     list_filter = [ForMeFilter, "state", "round"]
     search_fields = ["narrative", "commitment__title", "workstream__name"]
-    list_select_related = ["workstream", "commitment__workstream", "author", "round"]
+    list_select_related = [
+        "workstream",
+        "commitment__workstream",
+        "milestone__workstream",
+        "initiative__workstream",
+        "period__indicator",
+        "author",
+        "round",
+    ]
     autocomplete_fields = EVIDENCE
     actions = [submit_selected, approve_selected]
     readonly_fields = [
@@ -321,18 +311,43 @@ class ProgressUpdateAdmin(HistoryAdmin):
         (
             "What it is on",
             {
-                "description": "A workstream as a whole, or one of its commitments: one of "
-                "the two. Only the workstreams you report on are offered.",
-                "fields": ["workstream", "commitment", "round"],
+                "description": "A workstream as a whole, one of its commitments, milestones "
+                "or initiatives, or a reporting period of one of its indicators: only one. "
+                "Only what you report on is offered, and no locked period.",
+                "fields": [
+                    "workstream",
+                    "commitment",
+                    "milestone",
+                    "initiative",
+                    "period",
+                    "round",
+                ],
             },
         ),
         ("The update", {"fields": ["narrative"]}),
         (
-            "For a commitment",
+            "For a commitment, a milestone or an initiative",
             {
                 "description": "What changes when a reviewer approves it. Leave blank to "
-                "keep the commitment's status or rating as they are.",
-                "fields": ["new_status", ("new_rating", "new_rating_reason")],
+                "keep the status, rating or dates as they are. A forecast and a date done "
+                "are for milestones and initiatives.",
+                "fields": [
+                    "new_status",
+                    ("new_rating", "new_rating_reason"),
+                    ("new_forecast_date", "new_forecast_precision"),
+                    ("new_actual_date", "new_actual_date_precision"),
+                ],
+            },
+        ),
+        (
+            "For an indicator period",
+            {
+                "description": "Its actual figure once a reviewer approves, as the source "
+                'gives it: "over 150" is over, 150.',
+                "fields": [
+                    ("new_actual_qualifier", "new_actual"),
+                    ("new_actual_source_title", "new_actual_source_url"),
+                ],
             },
         ),
         ("Evidence", {"fields": EVIDENCE}),
@@ -340,7 +355,13 @@ class ProgressUpdateAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        # A period's workstreams are its indicator's: one query for every row's.
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .prefetch_related("period__indicator__workstreams")
+        )
 
     # Permissions: the groups give the kind of page, the roles the workstreams.
 
@@ -384,6 +405,15 @@ class ProgressUpdateAdmin(HistoryAdmin):
             kwargs["queryset"] = Workstream.objects.filter(pk__in=reported)
         elif db_field.name == "commitment":
             kwargs["queryset"] = Commitment.objects.filter(workstream__in=reported)
+        elif db_field.name in ("milestone", "initiative"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(workstream__in=reported)
+        elif db_field.name == "period":
+            kwargs["queryset"] = IndicatorPeriod.objects.filter(
+                is_locked=False,
+                indicator__in=Indicator.workstreams.through.objects.filter(
+                    workstream__in=reported
+                ).values("indicator"),
+            ).select_related("indicator")
         elif db_field.name == "round":
             kwargs["queryset"] = ReportingRound.objects.filter(is_open=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -405,7 +435,7 @@ class ProgressUpdateAdmin(HistoryAdmin):
 
     @admin.display(description="workstream")
     def workstream_of(self, obj):
-        return obj.target_workstream
+        return ", ".join(str(workstream) for workstream in obj.target_workstreams)
 
     # The review: buttons on the update's page and actions on the list.
 

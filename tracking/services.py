@@ -21,6 +21,19 @@ from tracking.models import (
     WorkstreamRole,
     has_role,
 )
+from workstreams.models import IndicatorPeriod
+from workstreams.plans import CLOSED, PlannedWork
+
+# What an update may change on a milestone or an initiative.
+PLAN_FIELDS = [
+    "delivery_status",
+    "rating",
+    "rating_reason",
+    "forecast_date",
+    "forecast_precision",
+    "actual_date",
+    "actual_precision",
+]
 
 # The evidence an update links, each kind added to its commitment's own when approved.
 EVIDENCE_FIELDS = [
@@ -107,6 +120,12 @@ def approve_update(
                 f"The {target._meta.verbose_name} this update is on has been deleted.",
                 code="target-deleted",
             )
+        if isinstance(target, IndicatorPeriod) and now["is_locked"]:
+            raise ValidationError(
+                f"The period {target.period_display} has been locked: its actual is settled, "
+                "so no update may change it.",
+                code="period-locked",
+            )
         changed = _changed_fields(type(target), update.started_from, now)
         if changed:
             raise ValidationError(
@@ -119,6 +138,10 @@ def approve_update(
         now_time = timezone.now()
         if isinstance(target, Commitment):
             _apply_to_commitment(update, reviewer, now_time)
+        elif isinstance(target, IndicatorPeriod):
+            _apply_to_period(update, reviewer)
+        elif isinstance(target, PlannedWork):
+            _apply_to_planned_work(update, reviewer, now_time)
         update.state = UpdateState.APPROVED
         update.reviewer = reviewer
         update.reviewed_at = now_time
@@ -139,10 +162,13 @@ def _locked(update: ProgressUpdate) -> ProgressUpdate:
 
 
 def _must_hold_role(user, update: ProgressUpdate, role: str, to_do: str) -> None:
-    workstream = update.target_workstream
-    if not has_role(user, workstream.pk, role):
+    """A role in the target's workstream; for an indicator's period, in any of the
+    indicator's workstreams."""
+    workstreams = update.target_workstreams
+    if not any(has_role(user, workstream.pk, role) for workstream in workstreams):
+        names = " or ".join(str(workstream) for workstream in workstreams) or "any"
         raise ValidationError(
-            f"Only a {WorkstreamRole.Role(role).label.lower()} of the {workstream} workstream "
+            f"Only a {WorkstreamRole.Role(role).label.lower()} of the {names} workstream "
             f"can {to_do}.",
             code=f"not-a-{role}",
         )
@@ -212,20 +238,74 @@ def _apply_to_commitment(update: ProgressUpdate, reviewer, when: datetime.dateti
         del commitment.skip_history_when_saving
     record_history([commitment], user=reviewer, reason=f"Approved update {update.pk}")
     if after != before:
-        change = StatusChange(
-            commitment=commitment,
-            changed_at=when,
-            changed_by=reviewer,
-            from_status=before[0],
-            to_status=after[0],
-            from_rating=before[1],
-            to_rating=after[1],
-            # Why: the reason given for a new rating, else the update's own account.
-            reason=update.new_rating_reason if update.new_rating else update.narrative,
-            update=update,
+        _write_status_change(update, reviewer, when, before, after, commitment=commitment)
+
+
+def _apply_to_planned_work(update: ProgressUpdate, reviewer, when: datetime.datetime) -> None:
+    """The change an approved update reports on a milestone or an initiative: its new status,
+    rating, forecast and date done, with a StatusChange when the status or rating moved.
+    Done or dropped work keeps no forecast. Nothing is written if it changes nothing."""
+    model = type(update.target)
+    record = model.objects.get(pk=update.target.pk)
+    before = (record.delivery_status, record.rating)
+    own_before = [getattr(record, field) for field in PLAN_FIELDS]
+    if update.new_status:
+        record.delivery_status = update.new_status
+    if update.new_rating:
+        record.rating = update.new_rating
+        record.rating_reason = update.new_rating_reason
+    if update.new_forecast_date:
+        record.forecast_date = update.new_forecast_date
+        record.forecast_precision = update.new_forecast_precision
+    if update.new_actual_date:
+        record.actual_date = update.new_actual_date
+        record.actual_precision = update.new_actual_date_precision
+    if record.delivery_status in CLOSED:
+        record.forecast_date = None
+    if [getattr(record, field) for field in PLAN_FIELDS] == own_before:
+        return
+    record.full_clean()
+    record._history_user = reviewer
+    record._change_reason = f"Approved update {update.pk}"
+    record.save()
+    after = (record.delivery_status, record.rating)
+    if after != before:
+        _write_status_change(
+            update, reviewer, when, before, after, **{update.target_key[0]: record}
         )
-        change._history_user = reviewer
-        change.save()
+
+
+def _write_status_change(update, reviewer, when, before, after, **record) -> None:
+    change = StatusChange(
+        **record,
+        changed_at=when,
+        changed_by=reviewer,
+        from_status=before[0],
+        to_status=after[0],
+        from_rating=before[1],
+        to_rating=after[1],
+        # Why: the reason given for a new rating, else the update's own account.
+        reason=update.new_rating_reason if update.new_rating else update.narrative,
+        update=update,
+    )
+    change._history_user = reviewer
+    change.save()
+
+
+def _apply_to_period(update: ProgressUpdate, reviewer) -> None:
+    """The new actual an approved update reports, with its qualifier and source, kept in the
+    period's history as the reviewer's change. Nothing is written if it has none."""
+    if update.new_actual is None:
+        return
+    period = IndicatorPeriod.objects.get(pk=update.period_id)
+    period.actual = update.new_actual
+    period.actual_qualifier = update.new_actual_qualifier
+    period.actual_source_title = update.new_actual_source_title
+    period.actual_source_url = update.new_actual_source_url
+    period.full_clean()
+    period._history_user = reviewer
+    period._change_reason = f"Approved update {update.pk}"
+    period.save()
 
 
 def _save_with_history(update: ProgressUpdate, user) -> None:

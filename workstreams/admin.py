@@ -6,6 +6,7 @@ from django.db.models import Count
 from mmip.admin_base import (
     PUBLISHING,
     HistoryAdmin,
+    LateFilter,
     PublishableAdmin,
     column,
     figure_column,
@@ -15,6 +16,7 @@ from mmip.admin_base import (
 from mmip.formatting import figure
 from workstreams.models import (
     Indicator,
+    IndicatorPeriod,
     IndicatorValue,
     Initiative,
     Milestone,
@@ -22,6 +24,51 @@ from workstreams.models import (
     Partnership,
     Workstream,
 )
+
+# Milestones and initiatives are tracked against their plan with the same fields.
+PLAN_AND_DELIVERY = (
+    "Plan and delivery",
+    {
+        "description": "Each date to the precision the source gives. Late is worked out "
+        "from the planned and forecast dates, never chosen. A rating needs its reason.",
+        "fields": [
+            ("planned_date", "planned_precision"),
+            ("forecast_date", "forecast_precision"),
+            ("actual_date", "actual_precision"),
+            "delivery_status",
+            ("rating", "rating_reason"),
+        ],
+    },
+)
+
+
+class PlannedWorkAdmin(PublishableAdmin):
+    """Four eyes, as for commitments: once a milestone or an initiative is saved, its status,
+    rating and forecast and actual dates change only through approved progress updates,
+    each change of status or rating kept as a status change."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return readonly
+        return [*readonly, *TRACKED_FIELDS]
+
+
+TRACKED_FIELDS = [
+    "delivery_status",
+    "rating",
+    "rating_reason",
+    "forecast_date",
+    "forecast_precision",
+    "actual_date",
+    "actual_precision",
+]
+
+
+@admin.display(description="late", boolean=True)
+def late(obj):
+    return obj.is_late
+
 
 # Milestones, outputs and indicator values each have one date, at its precision.
 WHEN = column("when", "date_display", description="date", ordering="date")
@@ -80,11 +127,14 @@ class PartnershipAdmin(HistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PublishableAdmin):
+class InitiativeAdmin(PlannedWorkAdmin):
     list_display = [
         "name",
         "workstream",
         "status",
+        "delivery_status",
+        "rating",
+        late,
         column("starts", "start_display", description="starts", ordering="start_date"),
         column("ends", "end_display", description="ends", ordering="end_date"),
         "part_of",
@@ -93,6 +143,9 @@ class InitiativeAdmin(PublishableAdmin):
     list_filter = [
         "is_published",
         "status",
+        "delivery_status",
+        "rating",
+        LateFilter,
         "workstream",
         year_filter("start_date", "year started"),
     ]
@@ -111,15 +164,26 @@ class InitiativeAdmin(PublishableAdmin):
                 "fields": [("start_date", "start_precision"), ("end_date", "end_precision")],
             },
         ),
+        PLAN_AND_DELIVERY,
         ("Who and where", {"fields": ["part_of", "organisations", "url"]}),
         PUBLISHING,
     ]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PublishableAdmin):
-    list_display = ["title", WHEN, "kind", "workstream", "initiative", "is_published"]
-    list_filter = ["is_published", "kind", "workstream"]
+class MilestoneAdmin(PlannedWorkAdmin):
+    list_display = [
+        "title",
+        WHEN,
+        "kind",
+        "workstream",
+        "initiative",
+        "delivery_status",
+        "rating",
+        late,
+        "is_published",
+    ]
+    list_filter = ["is_published", "kind", "delivery_status", "rating", LateFilter, "workstream"]
     search_fields = ["title", "description", "place"]
     autocomplete_fields = ["workstream", "initiative", "output"]
     list_select_related = ["workstream", "initiative"]
@@ -129,6 +193,7 @@ class MilestoneAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", ("date", "date_precision"), "place"]}),
         ("About", {"fields": ["description"]}),
+        PLAN_AND_DELIVERY,
         ("Part of", {"fields": ["workstream", "initiative", "output"]}),
         PUBLISHING,
     ]
@@ -174,6 +239,28 @@ class IndicatorValueInline(admin.TabularInline):
     extra = 1
 
 
+class IndicatorPeriodInline(admin.TabularInline):
+    model = IndicatorPeriod
+    fields = [
+        "start",
+        "end",
+        "target",
+        "actual_qualifier",
+        "actual",
+        "actual_source_title",
+        "actual_source_url",
+        "is_locked",
+        "share",
+    ]
+    readonly_fields = ["share"]
+    extra = 0
+
+    @admin.display(description="share of target")
+    def share(self, obj):
+        share = obj.share_of_target if obj.pk else None
+        return "" if share is None else f"{share:.0%}"
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(PublishableAdmin):
     list_display = [
@@ -192,11 +279,22 @@ class IndicatorAdmin(PublishableAdmin):
     search_fields = ["name", "description"]
     autocomplete_fields = ["workstreams"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [IndicatorValueInline]
+    inlines = [IndicatorPeriodInline, IndicatorValueInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "slug", "unit", "description", "workstreams"]}),
         ("Target", {"fields": [("target", "target_date", "target_date_precision")]}),
+        (
+            "Plan and delivery",
+            {
+                "description": "The baseline is the figure before the work began, with the "
+                "date it was true. Each reporting period, below, has its target and actual.",
+                "fields": [
+                    ("baseline", "baseline_date", "baseline_precision"),
+                    ("direction", "is_cumulative"),
+                ],
+            },
+        ),
         PUBLISHING,
     ]
 

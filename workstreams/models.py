@@ -18,6 +18,10 @@ from mmip.records import (
     SlugNaturalKeyManager,
 )
 
+# An indicator's reporting periods, a model of this app kept in a module of their own.
+from workstreams.periods import IndicatorPeriod as IndicatorPeriod
+from workstreams.plans import UNDELIVERED, PlannedQuerySetMixin, PlannedWork, plan_constraints
+
 
 class WorkstreamQuerySet(PublishedQuerySet):
     """A workstream is public when it is published (the default public() and is_public)."""
@@ -199,7 +203,7 @@ def range_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
-class InitiativeQuerySet(PublishedQuerySet):
+class InitiativeQuerySet(PlannedQuerySetMixin, PublishedQuerySet):
     def public_condition(self, path: str = "") -> Q:
         """Published initiatives of a public workstream: an initiative's page is an anchor on
         its workstream's page, and every listing names the workstream. A training network
@@ -209,7 +213,7 @@ class InitiativeQuerySet(PublishedQuerySet):
         return super().public_condition(path) & workstream
 
 
-class Initiative(PublishableModel, DatedRangeModel):
+class Initiative(PublishableModel, DatedRangeModel, PlannedWork):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         ACTIVE = "active", "Active"
@@ -244,6 +248,7 @@ class Initiative(PublishableModel, DatedRangeModel):
                 condition=~Q(part_of=F("pk")), name="initiative_not_part_of_itself"
             ),
             *range_constraints("initiative"),
+            *plan_constraints("initiative"),
         ]
         indexes = [
             # /search/ matches initiatives by name, summary and description; mmip/site/search.py
@@ -270,7 +275,7 @@ class Initiative(PublishableModel, DatedRangeModel):
         return self.is_published and self.workstream.is_public
 
     def clean(self):
-        errors = self.range_errors()
+        errors = {**self.range_errors(), **self.plan_errors()}
         if self.part_of_id and self.part_of_id == self.pk:
             errors["part_of"] = "An initiative cannot be part of itself."
         if errors:
@@ -359,7 +364,7 @@ class Output(PublishableModel):
             raise ValidationError({"date": problem})
 
 
-class MilestoneQuerySet(PublishedQuerySet):
+class MilestoneQuerySet(PlannedQuerySetMixin, PublishedQuerySet):
     def public_condition(self, path: str = "") -> Q:
         """Published milestones of the whole programme or of a public workstream: a
         milestone links to its workstream's page, so one on a draft workstream would lead to
@@ -377,7 +382,7 @@ class MilestoneQuerySet(PublishedQuerySet):
         return self.order_by("-date", "title")
 
 
-class Milestone(PublishableModel):
+class Milestone(PublishableModel, PlannedWork):
     class Kind(models.TextChoices):
         SET_UP = "set-up", "Set up"
         LAUNCH = "launch", "Launch"
@@ -419,11 +424,19 @@ class Milestone(PublishableModel):
                 condition=precision_condition("date", "date_precision"),
                 name="milestone_date_matches_precision",
             ),
+            *plan_constraints("milestone"),
         ]
         indexes = [
             # The home page lists the latest milestones; /timeline/ filters by kind and year.
             models.Index(fields=["date"], name="milestone_date_idx"),
             models.Index(fields=["kind"], name="milestone_kind_idx"),
+            # late(): the milestones admin's late filter now, and the late list of /progress/
+            # to come, read undelivered milestones by their planned and forecast dates.
+            models.Index(
+                fields=["planned_date", "forecast_date"],
+                condition=Q(delivery_status__in=UNDELIVERED),
+                name="milestone_undelivered_idx",
+            ),
             # /search/ matches milestones by title, place and description; mmip/site/search.py
             # queries this very expression, so the index serves it.
             GinIndex(
@@ -453,7 +466,7 @@ class Milestone(PublishableModel):
         return format_date(self.date, self.date_precision)
 
     def clean(self):
-        errors = {}
+        errors = self.plan_errors()
         problem = precision_problem(self.date, self.date_precision)
         if problem:
             errors["date"] = problem
@@ -486,6 +499,10 @@ class Indicator(PublishableModel):
         JOBS = "jobs", "Jobs"
         GBP = "gbp", "Pounds sterling"
 
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     unit = models.CharField(max_length=20, choices=Unit.choices)
@@ -494,6 +511,29 @@ class Indicator(PublishableModel):
     target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True, help_text="When the target is for.")
     target_date_precision = precision_field()
+    baseline = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The figure before the work began, in the indicator's unit.",
+    )
+    baseline_date = models.DateField(
+        null=True, blank=True, help_text="When the baseline was true; required with it."
+    )
+    baseline_precision = precision_field()
+    direction = models.CharField(
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
+        help_text="Whether a higher or a lower figure is better.",
+    )
+    is_cumulative = models.BooleanField(
+        "cumulative",
+        default=False,
+        help_text="Its figures add up over time (people trained so far), rather than each "
+        "standing alone (jobs in a year).",
+    )
 
     objects = SlugNaturalKeyManager.from_queryset(IndicatorQuerySet)()
     history = RecordHistory(m2m_fields=["workstreams"])
@@ -510,6 +550,20 @@ class Indicator(PublishableModel):
                 condition=precision_condition("target_date", "target_date_precision"),
                 name="indicator_target_date_matches_precision",
             ),
+            models.CheckConstraint(
+                condition=precision_condition("baseline_date", "baseline_precision"),
+                name="indicator_baseline_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True) | Q(baseline__gte=0),
+                name="indicator_baseline_not_negative",
+            ),
+            # A baseline is a figure at a date: neither means anything alone.
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True, baseline_date__isnull=True)
+                | Q(baseline__isnull=False, baseline_date__isnull=False),
+                name="indicator_baseline_with_its_date",
+            ),
         ]
 
     def __str__(self):
@@ -521,6 +575,13 @@ class Indicator(PublishableModel):
     def get_absolute_url(self):
         return reverse("indicator-detail", args=[self.slug])
 
+    @property
+    def baseline_display(self) -> str:
+        if self.baseline is None:
+            return ""
+        when = format_date(self.baseline_date, self.baseline_precision)
+        return f"{figure(self.baseline, 'exact', self.unit)} ({when})"
+
     def clean(self):
         errors = {}
         if self.target is not None and self.target <= 0:
@@ -528,6 +589,14 @@ class Indicator(PublishableModel):
         problem = precision_problem(self.target_date, self.target_date_precision)
         if problem:
             errors["target_date"] = problem
+        problem = precision_problem(self.baseline_date, self.baseline_precision)
+        if problem:
+            errors["baseline_date"] = problem
+        if self.baseline is not None and self.baseline < 0:
+            errors["baseline"] = "A figure cannot be negative."
+        if (self.baseline is None) != (self.baseline_date is None):
+            field = "baseline_date" if self.baseline_date is None else "baseline"
+            errors.setdefault(field, "Give the baseline with the date it was true, or neither.")
         if errors:
             raise ValidationError(errors)
 

@@ -3,19 +3,17 @@ what each workstream has undertaken to deliver (commitments), the reporting roun
 progress updates that a second person approves before they change the record or become
 public. The writes that move an update through its review are in tracking/services.py."""
 
+from mmip.dates import start_of_period
+from mmip.ratings import SAYS_SOMETHING, Rating, rating_has_a_reason, rating_problems
+from tracking.models.changes import StatusChange, StatusChangeQuerySet
 from tracking.models.commitments import (
     OPEN_STATUSES,
     Commitment,
     CommitmentQuerySet,
     CommitmentStatus,
-    Rating,
     late_condition,
-    rating_has_a_reason,
-    rating_problems,
-    start_of_period,
 )
 from tracking.models.roles import (
-    SAYS_SOMETHING,
     StaffOnlyQuerySet,
     WorkstreamRole,
     WorkstreamRoleQuerySet,
@@ -31,8 +29,6 @@ from tracking.models.updates import (
     UPDATE_TARGETS,
     ProgressUpdate,
     ProgressUpdateQuerySet,
-    StatusChange,
-    StatusChangeQuerySet,
     UpdateState,
     exactly_one_of,
     on_workstreams,

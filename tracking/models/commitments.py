@@ -17,16 +17,17 @@ from mmip.dates import (
     precision_condition,
     precision_field,
     precision_problem,
+    start_of_period,
 )
 from mmip.fulltext import search_document
 from mmip.models import Organisation
+from mmip.ratings import Rating, rating_has_a_reason, rating_problems
 from mmip.records import (
     PublishableModel,
     PublishedQuerySet,
     RecordHistory,
     SlugNaturalKeyManager,
 )
-from tracking.models.roles import SAYS_SOMETHING
 from workstreams.models import Initiative, Milestone, Output, Workstream
 
 
@@ -39,40 +40,6 @@ class CommitmentStatus(models.TextChoices):
 
 # Still to be delivered: what can be late, and what a reporting round asks about.
 OPEN_STATUSES = [CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS]
-
-
-class Rating(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-
-
-def rating_has_a_reason(rating: str, reason: str) -> Q:
-    """A rating is given with the reason for it, and a reason only with a rating."""
-    rated = ~Q(**{rating: ""})
-    explained = Q(**{f"{reason}__regex": SAYS_SOMETHING})
-    return (rated & explained) | (~rated & ~explained)
-
-
-def rating_problems(rating: str, reason: str, *, rating_field: str, reason_field: str) -> dict:
-    """The staff-facing form of rating_has_a_reason()."""
-    if rating and not reason.strip():
-        return {reason_field: "Give the reason for the rating: it is read beside the colour."}
-    if not rating and reason.strip():
-        return {
-            rating_field: "A reason is given without a rating: choose the rating it explains, "
-            "or clear the reason."
-        }
-    return {}
-
-
-def start_of_period(day: datetime.date, precision: str) -> datetime.date:
-    """The first day of the year, month or day that ``day`` falls in."""
-    if precision == DatePrecision.YEAR:
-        return day.replace(month=1, day=1)
-    if precision == DatePrecision.MONTH:
-        return day.replace(day=1)
-    return day
 
 
 def late_condition(today: datetime.date, path: str = "") -> Q:
@@ -153,6 +120,9 @@ class CommitmentQuerySet(PublishedQuerySet):
                 ("", "Not rated", totals["rating_none"]),
             ],
         }
+
+    def not_late(self, today: datetime.date):
+        return self.exclude(late_condition(today))
 
 
 class Commitment(PublishableModel):

@@ -12,9 +12,6 @@ from mmip.records import (
 )
 from workstreams.models import Workstream
 
-# Text that holds more than spaces: a reason, a narrative or a note must say something.
-SAYS_SOMETHING = r"\S"
-
 
 class StaffOnlyQuerySet(PublicQuerySet):
     """Records of the staff's own work (who reports on what, the reporting timetable): never

@@ -1,13 +1,14 @@
 """Reporting rounds: a period, the date its updates are due, open or closed."""
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 
 from mmip.dates import (
     DatePrecision,
+    DateRange,
     format_date,
 )
 from mmip.records import (
@@ -16,14 +17,6 @@ from mmip.records import (
 from tracking.models.commitments import Commitment
 from tracking.models.roles import StaffOnlyQuerySet
 from workstreams.models import Workstream
-
-
-class DateRange(Func):
-    """PostgreSQL's daterange() over two date columns, for the rule that no two rounds
-    cover the same day."""
-
-    function = "DATERANGE"
-    output_field = DateRangeField()
 
 
 class ReportingRound(models.Model):

@@ -11,21 +11,26 @@ from funding.models import Award
 from mmip.dates import (
     DatePrecision,
     format_date,
+    precision_condition,
+    precision_field,
+    precision_problem,
 )
+from mmip.ratings import SAYS_SOMETHING
 from mmip.records import (
     PublicQuerySet,
     RecordHistory,
 )
 from tracking.models.commitments import (
-    Commitment,
     CommitmentStatus,
     Rating,
     rating_has_a_reason,
     rating_problems,
 )
-from tracking.models.roles import SAYS_SOMETHING, WorkstreamRole, has_role
+from tracking.models.roles import WorkstreamRole, has_role
 from tracking.models.rounds import ReportingRound
-from workstreams.models import Initiative, Milestone, Output, Workstream
+from workstreams.models import Indicator, IndicatorPeriod, Initiative, Milestone, Output, Workstream
+from workstreams.periods import Qualifier
+from workstreams.plans import CLOSED, DeliveryStatus
 
 
 class UpdateState(models.TextChoices):
@@ -43,7 +48,23 @@ REVIEWED_STATES = [UpdateState.RETURNED, UpdateState.APPROVED]
 # here with the path from it to the workstream whose reporters write its updates and whose
 # reviewers approve them. Milestones and indicator periods join the same way: a key, a line
 # here, and the constraint below follows.
-UPDATE_TARGETS = {"workstream": "workstream", "commitment": "commitment__workstream"}
+UPDATE_TARGETS = {
+    "workstream": "workstream",
+    "commitment": "commitment__workstream",
+    "milestone": "milestone__workstream",
+    "initiative": "initiative__workstream",
+    # An indicator may belong to several workstreams: a reporter of any of them may report on
+    # its periods, and a reviewer of any of them may review the update.
+    "period": "period__indicator__workstreams",
+}
+# What carries a status and a rating, and so a history of them (StatusChange).
+TRACKED_TARGETS = ["commitment", "milestone", "initiative"]
+# A commitment's statuses and a milestone's or initiative's, for the fields that hold either.
+STATUSES = list(dict([*CommitmentStatus.choices, *DeliveryStatus.choices]).items())
+
+# Targets reached through a many-to-many relation, matched by a subquery rather than a join
+# so that an update is listed once however many of one's workstreams its target is in.
+MANY_WORKSTREAMS = {"period": ("period__indicator", Indicator.workstreams.through, "indicator")}
 
 
 def exactly_one_of(fields) -> Q:
@@ -56,8 +77,13 @@ def exactly_one_of(fields) -> Q:
 def on_workstreams(workstream_ids, path: str = "") -> Q:
     """Updates whose target belongs to one of ``workstream_ids`` (a list or a subquery)."""
     condition = Q()
-    for to_workstream in UPDATE_TARGETS.values():
-        condition |= Q(**{f"{path}{to_workstream}__in": workstream_ids})
+    for field, to_workstream in UPDATE_TARGETS.items():
+        if field in MANY_WORKSTREAMS:
+            to_owner, links, owner = MANY_WORKSTREAMS[field]
+            owners = links.objects.filter(workstream__in=workstream_ids).values(owner)
+            condition |= Q(**{f"{path}{to_owner}__in": owners})
+        else:
+            condition |= Q(**{f"{path}{to_workstream}__in": workstream_ids})
     return condition
 
 
@@ -76,7 +102,13 @@ class ProgressUpdateQuerySet(PublicQuerySet):
 
     def with_targets(self):
         # Every list of updates names its target and that target's workstream.
-        return self.select_related("workstream", "commitment__workstream")
+        return self.select_related(
+            "workstream",
+            "commitment__workstream",
+            "milestone__workstream",
+            "initiative__workstream",
+            "period__indicator",
+        )
 
     def on_workstream(self, slug: str):
         """Updates on the workstream of that slug or on anything of it."""
@@ -129,6 +161,31 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
         help_text="For an update on one commitment.",
     )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates_on",
+        help_text="For an update on one milestone of a workstream.",
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates_on",
+        help_text="For an update on one initiative.",
+    )
+    period = models.ForeignKey(
+        IndicatorPeriod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name="indicator period",
+        help_text="For an update on one reporting period of an indicator: its actual figure.",
+    )
     round = models.ForeignKey(
         ReportingRound,
         on_delete=models.PROTECT,
@@ -149,20 +206,49 @@ class ProgressUpdate(models.Model):
     new_status = models.CharField(
         "new status",
         max_length=20,
-        choices=CommitmentStatus.choices,
+        choices=STATUSES,
         blank=True,
-        help_text="For a commitment: its status once this update is approved. Blank keeps it.",
+        help_text="For a commitment, a milestone or an initiative: its status once this "
+        "update is approved. Blank keeps it.",
     )
     new_rating = models.CharField(
         "new rating",
         max_length=10,
         choices=Rating.choices,
         blank=True,
-        help_text="For a commitment: its rating once this update is approved. Blank keeps it.",
+        help_text="For a commitment, a milestone or an initiative: its rating once this "
+        "update is approved. Blank keeps it.",
     )
+    new_forecast_date = models.DateField(
+        "new forecast date",
+        null=True,
+        blank=True,
+        help_text="For a milestone or an initiative: when it is now expected.",
+    )
+    new_forecast_precision = precision_field()
+    new_actual_date = models.DateField(
+        "date done",
+        null=True,
+        blank=True,
+        help_text="For a milestone or an initiative marked done: when it was done.",
+    )
+    new_actual_date_precision = precision_field()
     new_rating_reason = models.TextField(
         "reason for the rating", blank=True, help_text="Required with a new rating."
     )
+    new_actual = models.DecimalField(
+        "new actual",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For an indicator period: its actual figure once this update is approved.",
+    )
+    new_actual_qualifier = models.CharField(
+        "qualifier", max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    new_actual_source_title = models.CharField("source of the figure", max_length=300, blank=True)
+    new_actual_source_url = models.URLField("source address", blank=True)
     evidence_outputs = models.ManyToManyField(
         Output, related_name="progress_updates", blank=True, verbose_name="outputs"
     )
@@ -221,8 +307,51 @@ class ProgressUpdate(models.Model):
                 name="progress_update_has_a_narrative",
             ),
             models.CheckConstraint(
-                condition=Q(commitment__isnull=False) | Q(new_status="", new_rating=""),
-                name="progress_update_status_and_rating_for_commitments",
+                condition=Q(commitment__isnull=False)
+                | Q(milestone__isnull=False)
+                | Q(initiative__isnull=False)
+                | Q(new_status="", new_rating=""),
+                name="progress_update_status_and_rating_for_tracked_records",
+            ),
+            # Each kind of record has its own statuses.
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=True)
+                | Q(new_status__in=["", *CommitmentStatus.values]),
+                name="progress_update_status_of_a_commitment",
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=False)
+                | Q(new_status__in=["", *DeliveryStatus.values]),
+                name="progress_update_status_of_planned_work",
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone__isnull=False)
+                | Q(initiative__isnull=False)
+                | Q(new_forecast_date__isnull=True, new_actual_date__isnull=True),
+                name="progress_update_dates_for_planned_work",
+            ),
+            models.CheckConstraint(
+                condition=precision_condition("new_forecast_date", "new_forecast_precision"),
+                name="progress_update_forecast_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=precision_condition("new_actual_date", "new_actual_date_precision"),
+                name="progress_update_actual_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isnull=False)
+                | Q(
+                    new_actual__isnull=True,
+                    new_actual_qualifier=Qualifier.EXACT,
+                    new_actual_source_title="",
+                    new_actual_source_url="",
+                ),
+                name="progress_update_actual_for_periods",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_actual__isnull=True)
+                | Q(new_actual__gte=0, new_actual_source_title__regex=SAYS_SOMETHING),
+                name="progress_update_actual_with_its_source",
             ),
             models.CheckConstraint(
                 condition=rating_has_a_reason("new_rating", "new_rating_reason"),
@@ -263,6 +392,24 @@ class ProgressUpdate(models.Model):
                 violation_error_message="This commitment already has an update in that round: "
                 "continue that one.",
             ),
+            models.UniqueConstraint(
+                fields=["round", "milestone"],
+                name="progress_update_one_per_milestone_per_round",
+                violation_error_message="This milestone already has an update in that round: "
+                "continue that one.",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "initiative"],
+                name="progress_update_one_per_initiative_per_round",
+                violation_error_message="This initiative already has an update in that round: "
+                "continue that one.",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "period"],
+                name="progress_update_one_per_period_per_round",
+                violation_error_message="This period already has an update in that round: "
+                "continue that one.",
+            ),
         ]
         indexes = [
             # The reviewers' list of what awaits them reads updates by state, newest first; the
@@ -297,12 +444,18 @@ class ProgressUpdate(models.Model):
         return None
 
     @property
-    def target_workstream(self) -> Workstream | None:
-        """The workstream whose reporters write this update and whose reviewers review it."""
+    def target_workstreams(self) -> list[Workstream]:
+        """The workstreams whose reporters may write this update and whose reviewers may
+        review it: one, or an indicator's several."""
         target = self.target
-        if isinstance(target, Workstream) or target is None:
-            return target
-        return target.workstream
+        if target is None:
+            return []
+        if isinstance(target, Workstream):
+            return [target]
+        if isinstance(target, IndicatorPeriod):
+            return list(target.indicator.workstreams.all())
+        # A milestone of the whole programme has no workstream, so nobody reports on it.
+        return [target.workstream] if target.workstream_id else []
 
     @property
     def is_public(self) -> bool:
@@ -318,16 +471,16 @@ class ProgressUpdate(models.Model):
         chosen = [field for field in UPDATE_TARGETS if getattr(self, f"{field}_id") is not None]
         if len(chosen) != 1:
             errors[NON_FIELD_ERRORS] = (
-                "Choose what this update is on: a workstream or a commitment, not both."
+                "Choose what this update is on: a workstream, a commitment, a milestone, an "
+                "initiative or an indicator period, only one."
                 if chosen
-                else "Choose what this update is on: a workstream or a commitment."
+                else "Choose what this update is on: a workstream, a commitment, a milestone, "
+                "an initiative or an indicator period."
             )
         if not self.narrative.strip():
             errors["narrative"] = "Write the update: what has happened, in plain words."
-        if not self.commitment_id and (self.new_status or self.new_rating):
-            errors["new_status"] = (
-                "A new status or rating is for a commitment: choose the commitment, or clear them."
-            )
+        errors.update(self._actual_problems())
+        errors.update(self._status_problems())
         errors.update(
             rating_problems(
                 self.new_rating,
@@ -347,17 +500,83 @@ class ProgressUpdate(models.Model):
         round must be open. Both read other tables, so the database cannot hold them as a
         constraint; tracking/services.py asks them again at each step."""
         problems = {}
-        workstream = self.target_workstream
-        if self.author_id and not has_role(
-            self.author, workstream.pk, WorkstreamRole.Role.REPORTER
+        workstreams = self.target_workstreams
+        if self.author_id and not any(
+            has_role(self.author, workstream.pk, WorkstreamRole.Role.REPORTER)
+            for workstream in workstreams
         ):
+            names = " or ".join(str(workstream) for workstream in workstreams) or "any"
             problems[NON_FIELD_ERRORS] = (
-                f"{self.author} is not a reporter of the {workstream} workstream, so cannot "
+                f"{self.author} is not a reporter of the {names} workstream, so cannot "
                 "write its updates."
+            )
+        if self.period_id and self.period.is_locked:
+            problems["period"] = (
+                f"The period {self.period.period_display} is locked: its actual is settled "
+                "and no update may change it."
             )
         if self.round_id and not self.round.is_open:
             problems["round"] = f"The round {self.round} is closed: choose an open round, or none."
         return problems
+
+    def _status_problems(self) -> dict:
+        """The rules of a new status, rating and dates, in words."""
+        tracked = any(getattr(self, f"{field}_id") for field in TRACKED_TARGETS)
+        planned = bool(self.milestone_id or self.initiative_id)
+        if not tracked and (self.new_status or self.new_rating):
+            return {
+                "new_status": "A new status or rating is for a commitment, a milestone or an "
+                "initiative: choose one, or clear them."
+            }
+        if not planned and (self.new_forecast_date or self.new_actual_date):
+            return {
+                "new_forecast_date": "A new forecast or date done is for a milestone or an "
+                "initiative: choose one, or clear them."
+            }
+        if self.commitment_id and self.new_status not in ["", *CommitmentStatus.values]:
+            return {"new_status": "That status is for a milestone or an initiative."}
+        if planned and self.new_status not in ["", *DeliveryStatus.values]:
+            return {"new_status": "That status is for a commitment."}
+        errors = {}
+        for field, precision in [
+            ("new_forecast_date", "new_forecast_precision"),
+            ("new_actual_date", "new_actual_date_precision"),
+        ]:
+            problem = precision_problem(getattr(self, field), getattr(self, precision))
+            if problem:
+                errors[field] = problem
+        if planned and self.new_status == DeliveryStatus.DONE and not self.new_actual_date:
+            target = self.target
+            if target is not None and target.actual_date is None:
+                errors["new_actual_date"] = "Give the date it was done: done work has one."
+        if self.new_actual_date and self.new_status != DeliveryStatus.DONE:
+            errors["new_actual_date"] = "A date done goes with the new status done."
+        if self.new_actual_date and self.new_actual_date > timezone.localdate():
+            errors["new_actual_date"] = "The date done is in the future: it records what happened."
+        if self.new_forecast_date and self.new_status in CLOSED:
+            errors["new_forecast_date"] = "Work that is done or dropped has no forecast."
+        return errors
+
+    def _actual_problems(self) -> dict:
+        """The rules of the new actual, in words."""
+        given = self.new_actual is not None
+        if not self.period_id and (
+            given
+            or self.new_actual_source_title
+            or self.new_actual_source_url
+            or self.new_actual_qualifier != Qualifier.EXACT
+        ):
+            return {
+                "new_actual": "A new actual is for an indicator period: choose the period, "
+                "or clear it."
+            }
+        if given and self.new_actual < 0:
+            return {"new_actual": "A figure cannot be negative."}
+        if given and not self.new_actual_source_title.strip():
+            return {"new_actual_source_title": "Name the source of the new actual."}
+        if not given and (self.new_actual_source_title or self.new_actual_source_url):
+            return {"new_actual": "A source is given without a figure: add the figure."}
+        return {}
 
     def _review_problems(self) -> dict:
         """The rules of the review, which the services keep and nobody types."""
@@ -379,105 +598,3 @@ class ProgressUpdate(models.Model):
         if self.state == UpdateState.DRAFT and self.submitted_at is not None:
             return {NON_FIELD_ERRORS: "A draft has not been submitted."}
         return {}
-
-
-# The history of status and rating ------------------------------------------------------
-
-
-class StatusChangeQuerySet(PublicQuerySet):
-    def public_condition(self, path: str = "") -> Q:
-        """The changes of a public commitment: each is made by an approved update, and the
-        public sees the history of the approved changes. Must agree with
-        StatusChange.is_public."""
-        return Commitment.objects.public_condition(f"{path}commitment__")
-
-    def delivered_since(self, when):
-        """Changes that made a commitment delivered, at or after ``when``."""
-        return (
-            self.filter(to_status=CommitmentStatus.DELIVERED, changed_at__gte=when)
-            .exclude(from_status=CommitmentStatus.DELIVERED)
-            .select_related("commitment__workstream")
-        )
-
-
-class StatusChange(models.Model):
-    """One change of a commitment's status or rating: when, who, from, to and why, and the
-    approved update that made it. Written by tracking/services.py, never typed."""
-
-    # A commitment whose status or rating has changed has a history the public may have
-    # read, so it is kept: unpublish it, or drop it through an update, rather than delete it.
-    commitment = models.ForeignKey(
-        Commitment, on_delete=models.PROTECT, related_name="status_changes"
-    )
-    changed_at = models.DateTimeField("when", default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="who",
-        help_text="Who approved the change.",
-    )
-    from_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
-    to_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
-    from_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
-    to_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
-    reason = models.TextField("why")
-    update = models.ForeignKey(
-        ProgressUpdate,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="status_changes",
-        help_text="The approved update that made it.",
-    )
-
-    objects = StatusChangeQuerySet.as_manager()
-    history = RecordHistory()
-
-    class Meta:
-        verbose_name = "status change"
-        ordering = ["-changed_at", "-pk"]
-        get_latest_by = "changed_at"
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(from_status=F("to_status")) | ~Q(from_rating=F("to_rating")),
-                name="status_change_changes_something",
-            ),
-            models.CheckConstraint(
-                condition=Q(reason__regex=SAYS_SOMETHING), name="status_change_has_a_reason"
-            ),
-        ]
-        indexes = [
-            # A commitment's status history, newest first: its admin page and its public
-            # page (/commitments/<slug>/).
-            models.Index(fields=["commitment", "-changed_at"], name="status_change_history_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.commitment}: {self.summary}"
-
-    @property
-    def summary(self) -> str:
-        parts = []
-        if self.from_status != self.to_status:
-            parts.append(f"{self.get_from_status_display()} → {self.get_to_status_display()}")
-        if self.from_rating != self.to_rating:
-            parts.append(
-                f"{self.get_from_rating_display() or 'no rating'} → "
-                f"{self.get_to_rating_display() or 'no rating'}"
-            )
-        return "; ".join(parts)
-
-    @property
-    def is_public(self) -> bool:
-        """The rule of StatusChangeQuerySet.public_condition(), for one change."""
-        return self.commitment.is_public
-
-    def clean(self):
-        errors = {}
-        if self.from_status == self.to_status and self.from_rating == self.to_rating:
-            errors[NON_FIELD_ERRORS] = "A change of status or rating must change one of them."
-        if not self.reason.strip():
-            errors["reason"] = "Say why the status or rating changed."
-        if errors:
-            raise ValidationError(errors)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('funding', '0007_public_award_figures_indexes'),
         ('mmip', '0005_search_indexes'),
-        ('tracking', '0002_staff_groups'),
+        ('tracking', '0004_updates_and_status_changes_on_planned_work'),
         ('workstreams', '0005_indicator_target_precision'),
     ]
 
