@@ -5,15 +5,25 @@ settled. Periods of one indicator never overlap."""
 from decimal import Decimal
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import BigIntegerRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 
 from mmip.dates import DatePrecision, DateRange, format_date
 from mmip.formatting import figure
 from mmip.ratings import SAYS_SOMETHING
 from mmip.records import PublicQuerySet, RecordHistory
+
+
+class PointRange(Func):
+    """int8range(value, value, '[]'): one value as a range, so that a GiST exclusion
+    constraint can ask "the same indicator" with && as it asks "an overlapping period". Plain
+    equality there needs the btree_gist extension, which not every PostgreSQL has (the
+    embedded server has none)."""
+
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
 
 
 class Qualifier(models.TextChoices):
@@ -99,7 +109,10 @@ class IndicatorPeriod(models.Model):
             ExclusionConstraint(
                 name="indicator_period_periods_do_not_overlap",
                 expressions=[
-                    ("indicator", RangeOperators.EQUAL),
+                    (
+                        PointRange("indicator", "indicator", RangeBoundary(True, True)),
+                        RangeOperators.OVERLAPS,
+                    ),
                     (DateRange("start", "end", RangeBoundary(True, True)), RangeOperators.OVERLAPS),
                 ],
             ),

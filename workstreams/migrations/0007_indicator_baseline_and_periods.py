@@ -4,9 +4,9 @@ import django.contrib.postgres.constraints
 import django.contrib.postgres.fields.ranges
 import django.db.models.deletion
 import mmip.dates
+import workstreams.periods
 import simple_history.models
 from django.conf import settings
-from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
 
@@ -18,9 +18,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The rule that one indicator's periods do not overlap compares the indicator by
-        # equality inside a GiST index, which needs btree_gist.
-        BtreeGistExtension(),
         migrations.CreateModel(
             name='HistoricalIndicatorPeriod',
             fields=[
@@ -159,6 +156,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='indicatorperiod',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('indicator', '='), (mmip.dates.DateRange('start', 'end', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&')], name='indicator_period_periods_do_not_overlap'),
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(workstreams.periods.PointRange('indicator', 'indicator', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&'), (mmip.dates.DateRange('start', 'end', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&')], name='indicator_period_periods_do_not_overlap'),
         ),
     ]
