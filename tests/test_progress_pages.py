@@ -345,3 +345,24 @@ def test_each_feed_entry_leads_to_where_its_update_is_shown(client):
     assert workstream_link in feed
     progress = page(client, reverse("progress"), {"workstream": commitment.workstream.slug})
     assert f'id="update-{on_workstream.pk}"' in progress
+
+
+def test_an_update_on_a_milestone_or_an_indicator_period_leads_to_where_its_target_is_shown(
+    client,
+):
+    workstream = f.WorkstreamFactory()
+    milestone = f.MilestoneFactory(workstream=workstream)
+    indicator = f.IndicatorFactory()
+    indicator.workstreams.add(workstream)
+    period = f.IndicatorPeriodFactory(indicator=indicator)
+    on_milestone = approved(milestone=milestone)
+    on_period = approved(period=period)
+
+    feed = page(client, reverse("update-feed"))
+    progress = page(client, reverse("progress"))
+
+    assert f"{milestone.get_absolute_url()}#update-{on_milestone.pk}" in feed
+    assert f"{indicator.get_absolute_url()}#update-{on_period.pk}" in feed
+    assert f'<a href="{milestone.get_absolute_url()}">' in progress
+    assert f'<a href="{indicator.get_absolute_url()}">' in progress
+    assert 'href=""' not in progress

@@ -52,7 +52,7 @@ class UpdateFeed(Feed):
 
     def item_description(self, update):
         # The summary is HTML to feed readers: the staff's text is escaped, never trusted.
-        parts = [update.target_workstream.name]
+        parts = [workstream.name for workstream in update.target_workstreams]
         if update.new_status:
             parts.append(f"status now {update.get_new_status_display().lower()}")
         if update.new_rating:
@@ -64,11 +64,13 @@ class UpdateFeed(Feed):
     def item_link(self, update):
         # Each entry's address is its own, so feed readers tell the entries apart. An update
         # on a commitment is on the commitment's page; one on a workstream as a whole is
-        # among the latest updates of /progress/ for that workstream.
-        if update.commitment_id:
-            return f"{update.commitment.get_absolute_url()}#update-{update.pk}"
-        query = urlencode({"workstream": update.workstream.slug})
-        return f"{reverse('progress')}?{query}#update-{update.pk}"
+        # among the latest updates of /progress/ for that workstream; one on a milestone or
+        # an initiative is at its place on its workstream's page, and one on an indicator's
+        # period on the indicator's page.
+        if update.workstream_id:
+            query = urlencode({"workstream": update.workstream.slug})
+            return f"{reverse('progress')}?{query}#update-{update.pk}"
+        return f"{update.target_url}#update-{update.pk}"
 
     def item_pubdate(self, update):
         return update.reviewed_at

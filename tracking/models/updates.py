@@ -108,7 +108,7 @@ class ProgressUpdateQuerySet(PublicQuerySet):
             "milestone__workstream",
             "initiative__workstream",
             "period__indicator",
-        )
+        ).prefetch_related("period__indicator__workstreams")
 
     def on_workstream(self, slug: str):
         """Updates on the workstream of that slug or on anything of it."""
@@ -442,6 +442,15 @@ class ProgressUpdate(models.Model):
             if pk is not None:
                 return (field, pk)
         return None
+
+    @property
+    def target_url(self) -> str:
+        """Where the public reads about this update's target: its own page or its place on
+        one (an indicator's period is on the indicator's page)."""
+        target = self.target
+        if isinstance(target, IndicatorPeriod):
+            return target.indicator.get_absolute_url()
+        return target.get_absolute_url()
 
     @property
     def target_workstreams(self) -> list[Workstream]:
