@@ -5,6 +5,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -302,3 +303,13 @@ def test_a_write_under_way_in_another_database_on_the_server_does_not_stop_stori
         elsewhere.execute("SELECT pg_advisory_xact_lock_shared(%s)", [WRITERS_LOCK])
         assert client.get("/workstreams/skills/").headers["X-Cache"] == "miss"
         assert client.get("/workstreams/skills/").headers["X-Cache"] == "hit"
+
+
+def test_a_page_cached_yesterday_is_made_afresh_today(client, workstream):
+    # /progress/ says what is late and what is due next, which change with the date while
+    # the record stays as it was.
+    with time_machine.travel("2026-03-01 23:59:00+00:00", tick=False):
+        client.get("/workstreams/skills/")
+        assert client.get("/workstreams/skills/").headers["X-Cache"] == "hit"
+    with time_machine.travel("2026-03-02 00:01:00+00:00", tick=False):
+        assert client.get("/workstreams/skills/").headers["X-Cache"] == "miss"

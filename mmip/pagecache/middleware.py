@@ -21,6 +21,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from mmip.pagecache.recent import RecentPages
@@ -51,7 +52,11 @@ def _storable(response) -> bool:
 
 
 def page_key(path: str) -> str:
-    return f"page:{release()}:" + hashlib.sha256(path.encode()).hexdigest()
+    # The day is part of the key: some pages depend on the date as well as on the record
+    # (what is late on /progress/, what was delivered lately, what is due next), and the
+    # record generation moves only when the record does.
+    day = timezone.localdate().isoformat()
+    return f"page:{release()}:{day}:" + hashlib.sha256(path.encode()).hexdigest()
 
 
 def _lookup(key: str):
