@@ -2,9 +2,11 @@
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import factory
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.utils import timezone
 
 from funding.models import Award, FundingProgramme
@@ -305,3 +307,36 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
     from_status = Commitment.Status.PLANNED
     to_status = Commitment.Status.IN_PROGRESS
     reason = "The work has begun."
+
+
+DEMO_FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
+
+
+def load_demo_record_with_wide_rows() -> None:
+    """The demo record, plus what it does not have yet (a cohort with employers and a
+    learning resource), so the browser checks see the widest tables too."""
+    call_command("loaddata", *[str(path) for path in DEMO_FIXTURES], verbosity=0)
+    cohort = CohortFactory(
+        programme=ApprenticeshipProgramme.objects.get(
+            slug="advanced-therapy-manufacturing-apprenticeships"
+        ),
+        name="2019 intake",
+        start_date=datetime.date(2019, 9, 1),
+        start_precision="month",
+        apprentices_started=24,
+        apprentices_completed=18,
+        apprentices_withdrawn=2,
+        level=4,
+        standard="Technician scientist (bioprocessing and advanced therapies)",
+        training_provider=OrganisationFactory(name="Example Training Provider Limited"),
+    )
+    CohortEmployerFactory(
+        cohort=cohort,
+        organisation=OrganisationFactory(name="Example Biologics Manufacturing Limited"),
+        apprentices=9,
+    )
+    LearningResourceFactory(
+        title="Good manufacturing practice for advanced therapies",
+        kind="e-learning",
+        url="https://example.org/gmp",
+    )

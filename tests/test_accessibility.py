@@ -5,29 +5,22 @@ filter with a bad part, an empty result, a second page) are checked too. What ea
 does without JavaScript is tested in its feature's browser module."""
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from funding.models import Award
-from skills.models import ApprenticeshipProgramme
 from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible
 from tests.factories import (
     AwardFactory,
-    CohortEmployerFactory,
-    CohortFactory,
     CommitmentFactory,
-    LearningResourceFactory,
-    OrganisationFactory,
     StatusChangeFactory,
     approved_update,
+    load_demo_record_with_wide_rows,
 )
 from workstreams.models import Output, Workstream
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
 
 PAGES = {
     "home": "/",
@@ -71,32 +64,7 @@ def record(transactional_db):
     """The demo record, plus what it does not have yet (a cohort with employers, a learning
     resource, and enough awards over enough years for the dense year chart and a second
     page of ten), so the widest tables are checked too."""
-    call_command("loaddata", *[str(path) for path in FIXTURES], verbosity=0)
-    programme = ApprenticeshipProgramme.objects.get(
-        slug="advanced-therapy-manufacturing-apprenticeships"
-    )
-    cohort = CohortFactory(
-        programme=programme,
-        name="2019 intake",
-        start_date=datetime.date(2019, 9, 1),
-        start_precision="month",
-        apprentices_started=24,
-        apprentices_completed=18,
-        apprentices_withdrawn=2,
-        level=4,
-        standard="Technician scientist (bioprocessing and advanced therapies)",
-        training_provider=OrganisationFactory(name="Example Training Provider Limited"),
-    )
-    CohortEmployerFactory(
-        cohort=cohort,
-        organisation=OrganisationFactory(name="Example Biologics Manufacturing Limited"),
-        apprentices=9,
-    )
-    LearningResourceFactory(
-        title="Good manufacturing practice for advanced therapies",
-        kind="e-learning",
-        url="https://example.org/gmp",
-    )
+    load_demo_record_with_wide_rows()
     # A commitment rated red, late, with its history and an approved update, so the ratings,
     # the late mark and the update list are checked too (the demo's one commitment has none).
     skills = Workstream.objects.get(slug="skills")

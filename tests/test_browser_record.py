@@ -2,24 +2,15 @@
 demo record loaded: they filter and show their content with JavaScript switched off.
 Accessibility of every page: test_accessibility.py."""
 
-import datetime
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 
-from skills.models import ApprenticeshipProgramme
 from tests.browser import DESKTOP, PHONE, open_page
 from tests.factories import (
-    CohortEmployerFactory,
-    CohortFactory,
-    LearningResourceFactory,
-    OrganisationFactory,
+    load_demo_record_with_wide_rows,
 )
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
 
 PAGES = {
     "timeline": "/timeline/",
@@ -38,32 +29,7 @@ PAGES = {
 def record(transactional_db):
     """The demo record, plus what it does not have yet (a cohort with employers and a
     learning resource), so the widest tables are checked too."""
-    call_command("loaddata", *[str(path) for path in FIXTURES], verbosity=0)
-    programme = ApprenticeshipProgramme.objects.get(
-        slug="advanced-therapy-manufacturing-apprenticeships"
-    )
-    cohort = CohortFactory(
-        programme=programme,
-        name="2019 intake",
-        start_date=datetime.date(2019, 9, 1),
-        start_precision="month",
-        apprentices_started=24,
-        apprentices_completed=18,
-        apprentices_withdrawn=2,
-        level=4,
-        standard="Technician scientist (bioprocessing and advanced therapies)",
-        training_provider=OrganisationFactory(name="Example Training Provider Limited"),
-    )
-    CohortEmployerFactory(
-        cohort=cohort,
-        organisation=OrganisationFactory(name="Example Biologics Manufacturing Limited"),
-        apprentices=9,
-    )
-    LearningResourceFactory(
-        title="Good manufacturing practice for advanced therapies",
-        kind="e-learning",
-        url="https://example.org/gmp",
-    )
+    load_demo_record_with_wide_rows()
 
 
 @pytest.mark.parametrize(
