@@ -9,6 +9,7 @@ message on the page.
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import QueryDict
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from funding import stats
 from funding.filters import AwardFilterSet
+from mmip import pagecache
 from mmip.breadcrumbs import trail
 from mmip.charts import bar_chart
 from mmip.formatting import money
@@ -101,14 +103,28 @@ def _choices(queryset, ordering, chosen: list[str]) -> tuple[list[tuple[str, str
 
 
 def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
-    """The four drop-downs, each filled by one query. Past CHOICES_LISTED a drop-down offers
-    only what the address chooses, with a pointer to the page that lists them all."""
+    """The four drop-downs. Past CHOICES_LISTED a drop-down offers only what the address
+    chooses, with a pointer to the page that lists them all. Their choices are the same for
+    every visitor who chooses the same values, so all four are made together (a query each)
+    and kept until the record changes."""
+    chosen = {
+        name: [value for value in data.getlist(name) if SLUG.fullmatch(value)]
+        for name, *_ in CHOICE_FIELDS
+    }
+    fields = filterset.form.fields
+    lists = pagecache.remembered(
+        "explorer-choices",
+        sorted(chosen.items()),
+        lambda: {
+            name: _choices(fields[name].queryset, ordering, chosen[name])
+            for name, _, _, ordering in CHOICE_FIELDS
+        },
+        seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
+    )
     choice_fields = []
-    for name, things, list_page, ordering in CHOICE_FIELDS:
-        field = filterset.form.fields[name]
-        chosen = [value for value in data.getlist(name) if SLUG.fullmatch(value)]
-        choices, too_many = _choices(field.queryset, ordering, chosen)
-        field.widget.choices = [("", f"Any {things[:-1]}"), *choices]
+    for name, things, list_page, _ in CHOICE_FIELDS:
+        choices, too_many = lists[name]
+        fields[name].widget.choices = [("", f"Any {things[:-1]}"), *choices]
         choice_fields.append(
             {
                 "field": filterset.form[name],

@@ -6,12 +6,10 @@ usually ``AwardFilterSet(...).qs``; none of them looks at publication, so the ca
 (the FilterSet already keeps to public awards).
 """
 
-import hashlib
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Aggregate,
@@ -125,22 +123,16 @@ def figures(awards) -> Figures:
     and paging or re-sorting a filter asks for the same figures again. The key is the set's
     own SQL (ordering left out, as it changes no total) under the record generation, so two
     addresses that choose the same awards share figures and any write starts afresh."""
-    seconds = settings.RECORD_FIGURES_CACHE_SECONDS
-    if seconds <= 0:
-        return _compute_figures(awards)
     try:
         sql, params = awards.order_by().query.sql_with_params()
     except EmptyResultSet:  # a filter Django knows matches nothing: no query to remember
         return _compute_figures(awards)
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    generation = pagecache.generation()
-    key = f"award-figures:{pagecache.release()}:{generation}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found, current = pagecache.made_at(generation, lambda: _compute_figures(awards))
-        if current:
-            cache.set(key, found, seconds)
-    return found
+    return pagecache.remembered(
+        "award-figures",
+        (sql, params),
+        lambda: _compute_figures(awards),
+        seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
+    )
 
 
 def _compute_figures(awards) -> Figures:

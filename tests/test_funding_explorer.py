@@ -548,11 +548,12 @@ def test_the_unfiltered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     # programme and workstream drop-downs.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
     assert count_queries(client, {}) == 9
-    # Figures remembered from an earlier request: the record generation and the cache entry
-    # stand in for the three figures queries.
+    # Figures and drop-downs remembered from an earlier request: for each, the record
+    # generation and the cache entry stand in for its queries (1-2 the figures, 3 the page,
+    # 4-5 the four drop-downs).
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, {})
-    assert count_queries(client, {}) == 7
+    assert count_queries(client, {}) == 5
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -579,4 +580,16 @@ def test_the_filtered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     assert count_queries(client, params) == 12
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, params)
-    assert count_queries(client, params) == 10
+    assert count_queries(client, params) == 8
+
+
+def test_the_drop_downs_follow_the_record(client, settings):
+    """The drop-downs are remembered until the record changes, never past it."""
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    AwardFactory(funder=OrganisationFactory(name="First Funder"))
+    assert "First Funder" in explore(client).content.decode()
+    AwardFactory(funder=OrganisationFactory(name="Second Funder"))
+    assert "Second Funder" in explore(client).content.decode()
+    # Choosing a funder is remembered apart from choosing none.
+    chosen = explore(client, {"funder": "no-such-funder"}).content.decode()
+    assert "Second Funder" in chosen

@@ -209,7 +209,8 @@ def build_directory_rows(n: int) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"kind": "company", "role": "funder", "region": "zz"}])
-def test_directory_query_count_does_not_grow(client, params):
+def test_directory_query_count_does_not_grow(client, settings, params):
+    settings.RECORD_FIGURES_CACHE_SECONDS = 0
     build_directory_rows(3)
     with_three = count_queries(client, LIST, params)
     build_directory_rows(27)
@@ -217,6 +218,21 @@ def test_directory_query_count_does_not_grow(client, params):
     # filter), 4 the count for the pager, 5 the page of organisations with their parents
     # and whether they play each role.
     assert count_queries(client, LIST, params) == with_three == 5
+    # The counts remembered from an earlier request: the record generation and the cache
+    # entry stand in for the three counting queries.
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    client.get(LIST, params)
+    assert count_queries(client, LIST, params) == 4
+
+
+def test_the_directory_counts_follow_the_record(client, settings):
+    """Counts are remembered until the record changes, never past it."""
+    settings.RECORD_FIGURES_CACHE_SECONDS = 60
+    OrganisationFactory(kind="company")
+    assert "Company (1)" in client.get(LIST).content.decode()
+    assert "Company (1)" in client.get(LIST).content.decode()  # from the cache
+    OrganisationFactory(kind="company")
+    assert "Company (2)" in client.get(LIST).content.decode()
 
 
 def test_the_directory_pages_at_fifty(client, monkeypatch):

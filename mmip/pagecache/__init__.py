@@ -4,6 +4,8 @@ What the rest of the project may use:
 - ``generation()``: the current record generation;
 - ``made_at(generation, make)``: make something, and say whether it may be kept under that
   generation;
+- ``remembered(name, parts, make, seconds=...)``: make something once and keep it in the
+  shared cache until the record changes (figures and lists that every visitor asks for);
 - ``release()``: this process's release and mode, part of every key kept under a generation;
 - ``invalidate_all()``: retire everything kept so far (after a restore);
 - ``forget_recent_pages()``: drop the pages this process keeps in memory (for tests).
@@ -27,6 +29,12 @@ def made_at(at: int, make):
     from mmip.pagecache import sequence
 
     return sequence.made_at(at, make)
+
+
+def remembered(name: str, parts, make, *, seconds: int):
+    from mmip.pagecache import sequence
+
+    return sequence.remembered(name, parts, make, seconds=seconds)
 
 
 def release() -> str:

@@ -3,7 +3,8 @@
 Every table of the record (mmip.records.record_models()) carries a statement-level trigger
 that advances the sequence, so any write (an admin edit, a bulk publish, an import, a
 fixture load, even raw SQL) moves it, with nothing to remember to call. Whatever is kept
-under a generation (a whole page, the explorer's figures) is good only while it is current.
+under a generation (a whole page, the explorer's figures and drop-downs, the directory's
+counts: remembered()) is good only while it is current.
 
 The generation moves at a write, but the write shows only at its commit. Something made in
 between would show the old record under the new generation and stay wrong until the next
@@ -15,6 +16,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.db import connection, connections
 
 from mmip.records import record_models
@@ -108,3 +110,22 @@ def release() -> str:
         settings.RELEASE,
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def remembered(name: str, parts, make, *, seconds: int):
+    """make()'s result, kept in the shared cache under this release and the record generation
+    for up to ``seconds``: the same ``parts`` ask for it again and get it from the cache until
+    the record changes. ``parts`` must say everything the result depends on besides the
+    record (a filter's values, say); they are hashed, so they may be long. Stored only by the
+    rule of made_at(). With ``seconds`` 0 or less, nothing is kept."""
+    if seconds <= 0:
+        return make()
+    at = generation()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"{name}:{release()}:{at}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found, current = made_at(at, make)
+        if current:
+            cache.set(key, found, seconds)
+    return found

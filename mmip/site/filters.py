@@ -8,9 +8,11 @@ in ``filterset.messages`` while the rest of the filter still applies.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 
 from funding.models import Award
+from mmip import pagecache
 from mmip.filtering import LenientChoiceFilter, LenientFilterSet
 from mmip.formatting import figure
 from mmip.models import Organisation
@@ -113,7 +115,21 @@ class OrganisationFilterSet(LenientFilterSet):
     def count_choices(self) -> None:
         """Label each choice with how many organisations it would show, keeping the rest of
         the filter as it is, and offer only choices that show some (and the one chosen).
-        One query for each filter however many organisations there are."""
+        One query for each filter however many organisations there are; the counts are the
+        same for everyone who chooses the same filter, so they are kept until the record
+        changes."""
+        by_kind, by_region, by_role = pagecache.remembered(
+            "organisation-counts",
+            sorted(self.chosen.items()),
+            self._counts,
+            seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
+        )
+        self._label("kind", Organisation.Kind.choices, by_kind)
+        self._label("region", NationRegion.choices, by_region)
+        self._label("role", [(role.key, role.label) for role in ROLES], by_role)
+
+    def _counts(self) -> tuple[dict, dict, dict]:
+        """How many organisations each kind, region and role would show."""
         by_kind = dict(
             self.filtered_except("kind").order_by().values_list("kind").annotate(n=Count("pk"))
         )
@@ -123,12 +139,10 @@ class OrganisationFilterSet(LenientFilterSet):
             .values_list("nation_region")
             .annotate(n=Count("pk"))
         )
-        counts = self.filtered_except("role").aggregate(
+        by_role = self.filtered_except("role").aggregate(
             **{role.key: Count("pk", filter=role.played()) for role in ROLES}
         )
-        self._label("kind", Organisation.Kind.choices, by_kind)
-        self._label("region", NationRegion.choices, by_region)
-        self._label("role", [(role.key, role.label) for role in ROLES], counts)
+        return by_kind, by_region, by_role
 
     def _label(self, name: str, choices, counts: dict) -> None:
         chosen = self.chosen.get(name)
