@@ -309,6 +309,40 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
     reason = "The work has begun."
 
 
+def indicator_with_periods(**fields) -> Indicator:
+    """An indicator with a baseline and a reporting period in each state a page draws: an
+    exact actual short of its target (settled), one "over" its target, an approximate one,
+    one not reported yet and one without a target. The demo record has none, as the seeds
+    give no target or period."""
+    indicator = IndicatorFactory(
+        baseline=Decimal("40"),
+        baseline_date=datetime.date(2017, 9, 1),
+        baseline_precision="month",
+        is_cumulative=True,
+        **fields,
+    )
+    rows = [
+        {"target": 100, "actual": 80, "is_locked": True},
+        {"target": 150, "actual": 150, "actual_qualifier": "over"},
+        {"target": 200, "actual": 190, "actual_qualifier": "about"},
+        {"target": 250},
+        {"target": None, "actual": 260},
+    ]
+    for index, row in enumerate(rows):
+        if "actual" in row:
+            row |= {
+                "actual_source_title": "Annual report",
+                "actual_source_url": "https://example.org/annual-report",
+            }
+        IndicatorPeriodFactory(
+            indicator=indicator,
+            start=datetime.date(2019 + index, 4, 1),
+            end=datetime.date(2020 + index, 3, 31),
+            **row,
+        )
+    return indicator
+
+
 DEMO_FIXTURES = sorted(Path(__file__).resolve().parent.parent.joinpath("fixtures").glob("*.json"))
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     CommitmentFactory,
     StatusChangeFactory,
     approved_update,
+    indicator_with_periods,
     load_demo_record_with_wide_rows,
 )
 from workstreams.models import Output, Workstream
@@ -44,6 +45,7 @@ PAGES = {
     "apprenticeship-programme": "/skills/programmes/advanced-therapy-manufacturing-apprenticeships/",
     "indicator": "/indicators/apprentices-benefiting-from-advanced-therapies-apprenticeships/",
     "money-indicator": "/indicators/investment-in-the-medicines-manufacturing-challenge/",
+    "indicator-with-periods": "/indicators/apprentices-against-their-targets/",
     "timeline": "/timeline/",
     "timeline-filtered": "/timeline/?workstream=skills&year=letters",
     "outputs": "/outputs/",
@@ -62,8 +64,8 @@ PAGES = {
 @pytest.fixture
 def record(transactional_db):
     """The demo record, plus what it does not have yet (a cohort with employers, a learning
-    resource, and enough awards over enough years for the dense year chart and a second
-    page of ten), so the widest tables are checked too."""
+    resource, an indicator with reporting periods, and enough awards over enough years for
+    the dense year chart and a second page of ten), so the widest tables are checked too."""
     load_demo_record_with_wide_rows()
     # A commitment rated red, late, with its history and an approved update, so the ratings,
     # the late mark and the update list are checked too (the demo's one commitment has none).
@@ -81,6 +83,11 @@ def record(transactional_db):
     )
     StatusChangeFactory(commitment=at_risk, reason="Work began.")
     approved_update(commitment=at_risk, narrative="A new provider is being sought.")
+    # An indicator with reporting periods in every state, on its page and in the Skills
+    # workstream's Figures (the seeds give no target, so the demo has none).
+    indicator_with_periods(
+        name="Apprentices against their targets", slug="apprentices-against-their-targets"
+    ).workstreams.add(skills)
     innovate_uk = Award.objects.get(identifier="360G-MMIP-2018-ATMA").funder
     for year in range(2005, 2018):
         AwardFactory(

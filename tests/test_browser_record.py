@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser import DESKTOP, PHONE, open_page
 from tests.factories import (
+    indicator_with_periods,
     load_demo_record_with_wide_rows,
 )
 
@@ -59,6 +60,23 @@ def test_page_shows_its_content_without_javascript(
         assert words in text
     # Charts are drawn on the server, so they are there without JavaScript too.
     assert page.locator("main svg[role=img]").count() == charts
+    assert errors == []
+    page.context.close()
+
+
+def test_an_indicators_targets_and_actuals_show_without_javascript(browser, live_server, record):
+    indicator_with_periods(name="Apprentices against plan", slug="against-plan")
+
+    page, errors = open_page(
+        browser, live_server.url + "/indicators/against-plan/", PHONE, java_script_enabled=False
+    )
+
+    text = page.locator("main").inner_text()
+    for words in ["baseline", "The latest period", "over 150", "80% of the target", "settled"]:
+        assert words in text
+    # The targets' chart, drawn on the server; the period table is read as a table.
+    assert page.locator("main svg[role=img]").count() == 1
+    assert page.get_by_role("table").filter(has_text="Against the target").count() == 1
     assert errors == []
     page.context.close()
 

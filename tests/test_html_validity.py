@@ -33,6 +33,7 @@ from tests.factories import (
     TrainingCentreFactory,
     WorkstreamFactory,
     approved_update,
+    indicator_with_periods,
 )
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,9 @@ def record():
     indicator = IndicatorFactory(name="Apprentices benefiting", slug="apprentices")
     indicator.workstreams.add(skills)
     IndicatorValueFactory(indicator=indicator, value=150, source_url="https://example.org/source")
+    indicator_with_periods(name="Apprentices against plan", slug="against-plan").workstreams.add(
+        skills
+    )
     output = OutputFactory(title="Apprenticeship booklet", url="https://example.org/booklet")
     output.workstreams.add(skills)
     output.publishers.add(catapult)
@@ -189,6 +193,7 @@ PAGES = {
         "apprenticeship-programme-detail", args=["at-apprenticeships"]
     ),
     "indicator": lambda: reverse("indicator-detail", args=["apprentices"]),
+    "indicator-with-periods": lambda: reverse("indicator-detail", args=["against-plan"]),
     "timeline": lambda: reverse("timeline"),
     "outputs": lambda: reverse("output-list"),
     "funding-explorer": lambda: reverse("funding-explorer"),

@@ -12,6 +12,7 @@ from tests.factories import (
     AwardFactory,
     CommitmentFactory,
     IndicatorFactory,
+    IndicatorPeriodFactory,
     IndicatorValueFactory,
     InitiativeFactory,
     MilestoneFactory,
@@ -271,7 +272,9 @@ def test_drafts_of_every_related_kind_never_appear_on_a_workstream_page(client, 
     initiative = InitiativeFactory(workstream=workstream, name="Published initiative")
     initiative.organisations.add(OrganisationFactory(name="Draft collaborator", is_published=False))
     AwardFactory(title="Draft award", is_published=False).workstreams.add(workstream)
-    IndicatorFactory(name="Draft indicator", is_published=False).workstreams.add(workstream)
+    draft_indicator = IndicatorFactory(name="Draft indicator", is_published=False)
+    draft_indicator.workstreams.add(workstream)
+    IndicatorPeriodFactory(indicator=draft_indicator, target=987654)
     OutputFactory(title="Draft output", is_published=False).workstreams.add(workstream)
     output = OutputFactory(title="Published output")
     output.workstreams.add(workstream)
@@ -306,6 +309,7 @@ def test_drafts_of_every_related_kind_never_appear_on_a_workstream_page(client, 
         "Draft apprenticeships",
         "Draft programme lead",
         "Draft community",
+        "987,654",  # the draft indicator's target
     ]:
         assert hidden not in content, hidden
 
@@ -330,6 +334,8 @@ def build_workstream_rows(workstream, n: int) -> None:
         indicator.workstreams.add(workstream)
         IndicatorValueFactory(indicator=indicator)
         IndicatorValueFactory(indicator=indicator)
+        IndicatorPeriodFactory(indicator=indicator, actual=90, actual_source_title="Count")
+        IndicatorPeriodFactory(indicator=indicator)
         output = OutputFactory()
         output.workstreams.add(workstream)
         output.publishers.add(organisation)
@@ -345,12 +351,12 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     build_workstream_rows(workstream, 27)
     # 1 the workstream, 2 which kinds of row it has any of, 3 partnerships with their
     # organisations, 4 initiatives, 5 awards with funder, recipient and routed-through
-    # (their total is added up from these), 6 indicators, 7 their values, 8 outputs,
-    # 9 its public commitments, 10 milestones with their initiatives, 11 apprenticeship
-    # programmes with their leads, 12 the larger initiatives the initiatives are part of,
-    # 13 the initiatives' organisations, 14 the outputs' publishers, 15 the programmes'
-    # community organisations.
-    assert count_queries(client, workstream.get_absolute_url()) == with_three == 15
+    # (their total is added up from these), 6 indicators, 7 their values, 8 their reporting
+    # periods, 9 outputs, 10 its public commitments, 11 milestones with their initiatives,
+    # 12 apprenticeship programmes with their leads, 13 the larger initiatives the
+    # initiatives are part of, 14 the initiatives' organisations, 15 the outputs'
+    # publishers, 16 the programmes' community organisations.
+    assert count_queries(client, workstream.get_absolute_url()) == with_three == 16
 
 
 def test_workstream_page_queries_only_the_kinds_of_row_it_has(client, workstream):

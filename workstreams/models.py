@@ -491,6 +491,14 @@ class IndicatorQuerySet(PublishedQuerySet):
             Prefetch("values", queryset=IndicatorValue.objects.order_by("date", "is_projection"))
         )
 
+    def with_periods(self):
+        """Each indicator's reporting periods in date order, for its targets and actuals:
+        one query for them all, with each period's indicator (its unit, its direction) set
+        from the indicator it was fetched for."""
+        return self.prefetch_related(
+            Prefetch("periods", queryset=IndicatorPeriod.objects.public().order_by("start"))
+        )
+
 
 class Indicator(PublishableModel):
     class Unit(models.TextChoices):

@@ -14,6 +14,7 @@ from mmip.dates import DatePrecision, DateRange, format_date
 from mmip.formatting import figure
 from mmip.ratings import SAYS_SOMETHING
 from mmip.records import PublicQuerySet, RecordHistory
+from workstreams.targets import Progress, period_bounds, period_label, progress, share_of
 
 
 class PointRange(Func):
@@ -132,6 +133,16 @@ class IndicatorPeriod(models.Model):
         return f"{start} to {format_date(self.end, DatePrecision.DAY)}"
 
     @property
+    def label(self) -> str:
+        """The span as short as it can be said exactly: "2024", "April 2024 to March 2025"."""
+        return period_label(self.start, self.end)
+
+    @property
+    def bounds(self):
+        """The span as (date, precision) pairs, for pages to print as dates."""
+        return period_bounds(self.start, self.end)
+
+    @property
     def target_display(self) -> str:
         return figure(self.target, Qualifier.EXACT, self.indicator.unit)
 
@@ -143,11 +154,18 @@ class IndicatorPeriod(models.Model):
     def share_of_target(self) -> Decimal | None:
         """The share of the target reached, as a fraction (1 is the whole target), where both
         are exact: "over 150" against 200 says no more than that, so no share is given."""
-        if self.target is None or self.actual is None:
-            return None
-        if self.actual_qualifier != Qualifier.EXACT:
-            return None
-        return self.actual / self.target
+        return share_of(self.target, self.actual, self.actual_qualifier)
+
+    @property
+    def progress(self) -> Progress:
+        """How the actual stands against the target, in the indicator's direction."""
+        return progress(
+            target=self.target,
+            actual=self.actual,
+            qualifier=self.actual_qualifier,
+            direction=self.indicator.direction,
+            unit=self.indicator.unit,
+        )
 
     def clean(self):
         errors = {}

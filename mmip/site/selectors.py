@@ -235,7 +235,10 @@ def workstream_page(workstream: Workstream) -> dict:
             ),
             "awards": lambda: Award.objects.public().for_workstream(workstream).in_tables(),
             "indicators": lambda: (
-                Indicator.objects.public().filter(workstreams=workstream).with_values()
+                Indicator.objects.public()
+                .filter(workstreams=workstream)
+                .with_values()
+                .with_periods()
             ),
             "outputs": lambda: (
                 Output.objects.public().filter(workstreams=workstream).latest_first()
@@ -291,6 +294,7 @@ def indicator_pages():
     return (
         Indicator.objects.public()
         .with_values()
+        .with_periods()
         .prefetch_related(
             Prefetch("workstreams", queryset=Workstream.objects.public()),
             Prefetch(

@@ -3,6 +3,7 @@ app shown beside the awards and apprenticeships that point at them, so they read
 funding and skills apps too and live here rather than in workstreams/."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView
 
 from mmip.breadcrumbs import BreadcrumbsMixin
@@ -11,6 +12,8 @@ from mmip.site import selectors
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
 from workstreams.models import Workstream
+from workstreams.target_charts import target_chart
+from workstreams.targets import latest_period
 
 
 class WorkstreamDetailView(BreadcrumbsMixin, DetailView):
@@ -46,10 +49,18 @@ class IndicatorDetailView(BreadcrumbsMixin, DetailView):
         indicator = self.object
         values = list(indicator.values.all())
         counted = [value for value in values if not value.is_projection]
+        periods = list(indicator.periods.all())
+        today = timezone.localdate()
+        current = latest_period(periods, today)
         return super().get_context_data(
             values=values,
             latest=counted[-1] if counted else None,
             chart=indicator_chart(indicator, values),
+            periods=periods,
+            target_chart=target_chart(indicator, periods),
+            latest_period=current,
+            latest_period_running=current is not None and current.end >= today,
+            any_settled=any(period.is_locked for period in periods),
             **kwargs,
         )
 
