@@ -13,12 +13,13 @@ from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible
 from tests.factories import (
     AwardFactory,
     CommitmentFactory,
+    MilestoneFactory,
     StatusChangeFactory,
     approved_update,
     indicator_with_periods,
     load_demo_record_with_wide_rows,
 )
-from workstreams.models import Output, Workstream
+from workstreams.models import Milestone, Output, Workstream
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +28,7 @@ PAGES = {
     "home": "/",
     "workstreams": "/workstreams/",
     "workstream": "/workstreams/skills/",
+    "workstream-roadmap": "/workstreams/advanced-therapies-manufacturing/",
     "organisations": "/organisations/",
     "organisations-filtered": "/organisations/?kind=catapult-rto&role=not-a-role",
     "organisation": "/organisations/cell-and-gene-therapy-catapult/",
@@ -82,6 +84,30 @@ def record(transactional_db):
         rating_reason="The provider withdrew.",
     )
     StatusChangeFactory(commitment=at_risk, reason="Work began.")
+    # A milestone of the demo's roadmap with its status history under it in the timeline, and
+    # one on skills' roadmap forecast to slip, so each kind of mark and the history are
+    # checked too (the demo's milestones have none).
+    StatusChangeFactory(
+        commitment=None,
+        milestone=Milestone.objects.get(slug="taskforce-transition-to-business-as-usual"),
+        from_status="",
+        to_status="done",
+        reason="Presented at the 2017 bioProcessUK Conference.",
+    )
+    MilestoneFactory(
+        workstream=skills,
+        title="A skills milestone forecast to slip",
+        kind="event",
+        date=datetime.date(2027, 3, 14),
+        date_precision="day",
+        delivery_status="at-risk",
+        planned_date=datetime.date(2027, 3, 14),
+        planned_precision="day",
+        forecast_date=datetime.date(2027, 9, 1),
+        forecast_precision="month",
+        rating="amber",
+        rating_reason="The venue is not yet booked.",
+    )
     approved_update(commitment=at_risk, narrative="A new provider is being sought.")
     # An indicator with reporting periods in every state, on its page and in the Skills
     # workstream's Figures (the seeds give no target, so the demo has none).

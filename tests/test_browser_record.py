@@ -1,5 +1,6 @@
-"""The timeline, outputs, skills, programme and indicator pages in a real browser, with the
-demo record loaded: they filter and show their content with JavaScript switched off.
+"""The timeline, outputs, skills, programme and indicator pages and a workstream's roadmap in
+a real browser, with the demo record loaded: they filter and show their content with
+JavaScript switched off.
 Accessibility of every page: test_accessibility.py."""
 
 import pytest
@@ -104,6 +105,38 @@ def test_the_timeline_filters_without_javascript_and_keeps_its_state_in_the_addr
     page.get_by_role("link", name="Clear the filter").click()
     page.wait_for_load_state("load")
     assert page.url == live_server.url + PAGES["timeline"]
+    assert errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_a_workstreams_roadmap_is_drawn_without_javascript_within_a_phones_width(
+    browser, live_server, record, media
+):
+    page, errors = open_page(
+        browser,
+        live_server.url + "/workstreams/advanced-therapies-manufacturing/",
+        PHONE,
+        java_script_enabled=False,
+    )
+    page.emulate_media(media=media)
+
+    progress = page.locator("#progress")
+    picture = progress.locator("svg[role=img]")
+    assert picture.is_visible()
+    assert picture.bounding_box()["width"] <= PHONE["width"]
+    # The demo's three milestones done, each in its year; its commitment has no date, so it
+    # is in the table only.
+    assert picture.locator(".roadmap__row--done").count() == 3
+    assert "talent plan" not in picture.text_content()
+    table = progress.locator("table")
+    assert table.is_visible()
+    text = table.inner_text()
+    for words in ["2017", "2018", "2021", "An end-to-end talent plan for the sector", "No date"]:
+        assert words in text
+    # Each milestone of the roadmap leads to its place in the timeline, with its history.
+    progress.get_by_role("link", name="Taskforce transition to business as usual").click()
+    assert page.url.endswith("#milestone-taskforce-transition-to-business-as-usual")
     assert errors == []
     page.context.close()
 

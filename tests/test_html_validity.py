@@ -135,6 +135,34 @@ def record():
     output.workstreams.add(skills)
     output.publishers.add(catapult)
     MilestoneFactory(workstream=skills, initiative=initiative, title="Apprenticeship event")
+    # On the roadmap, with each kind of mark, and a status history under it in the timeline.
+    slipping = MilestoneFactory(
+        workstream=skills,
+        title="Network opens",
+        delivery_status="at-risk",
+        planned_date=datetime.date(2026, 3, 14),
+        planned_precision="day",
+        forecast_date=datetime.date(2027, 1, 1),
+        forecast_precision="year",
+        rating="amber",
+        rating_reason="The lease is not signed.",
+    )
+    StatusChangeFactory(
+        commitment=None,
+        milestone=slipping,
+        from_status="on-track",
+        to_status="at-risk",
+        reason="The lease is not signed.",
+    )
+    MilestoneFactory(
+        workstream=skills,
+        title="Standard approved",
+        delivery_status="done",
+        planned_date=datetime.date(2019, 1, 1),
+        planned_precision="year",
+        actual_date=datetime.date(2019, 5, 1),
+        actual_precision="month",
+    )
     MilestoneFactory(workstream=None, title="Programme report released")
     FundingProgrammeFactory(
         name="Medicines Manufacturing Challenge", slug="challenge", funder=parent

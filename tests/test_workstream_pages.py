@@ -19,6 +19,7 @@ from tests.factories import (
     OrganisationFactory,
     OutputFactory,
     PartnershipFactory,
+    StatusChangeFactory,
     WorkstreamFactory,
 )
 from tests.pages import count_queries, in_order, page
@@ -340,9 +341,21 @@ def build_workstream_rows(workstream, n: int) -> None:
         output.workstreams.add(workstream)
         output.publishers.add(organisation)
         MilestoneFactory(workstream=workstream, initiative=initiative)
+        # On the roadmap, with a history of its status under it in the timeline.
+        planned = MilestoneFactory(
+            workstream=workstream,
+            delivery_status="at-risk",
+            planned_date=datetime.date(2020 + i % 10, 1, 1),
+            planned_precision="year",
+            forecast_date=datetime.date(2031, 6, 1),
+            forecast_precision="month",
+        )
+        StatusChangeFactory(
+            commitment=None, milestone=planned, from_status="planned", to_status="at-risk"
+        )
         programme = ApprenticeshipProgrammeFactory(workstream=workstream)
         programme.community_organisations.add(organisation)
-        CommitmentFactory(workstream=workstream)
+        CommitmentFactory(workstream=workstream, due_date=datetime.date(2027, 3, 1))
 
 
 def test_workstream_page_query_count_does_not_grow(client, workstream):
@@ -355,8 +368,9 @@ def test_workstream_page_query_count_does_not_grow(client, workstream):
     # periods, 9 outputs, 10 its public commitments, 11 milestones with their initiatives,
     # 12 apprenticeship programmes with their leads, 13 the larger initiatives the
     # initiatives are part of, 14 the initiatives' organisations, 15 the outputs'
-    # publishers, 16 the programmes' community organisations.
-    assert count_queries(client, workstream.get_absolute_url()) == with_three == 16
+    # publishers, 16 the programmes' community organisations, 17 the milestones' public
+    # status changes. The roadmap is drawn from the milestones and commitments already read.
+    assert count_queries(client, workstream.get_absolute_url()) == with_three == 17
 
 
 def test_workstream_page_queries_only_the_kinds_of_row_it_has(client, workstream):

@@ -17,7 +17,8 @@ from skills.models import (
     LearningResource,
     TrainingCentre,
 )
-from tracking.models import Commitment
+from tracking.models import Commitment, StatusChange
+from tracking.roadmap import is_on_the_plan
 from workstreams.models import (
     Indicator,
     IndicatorValue,
@@ -216,7 +217,8 @@ def workstream_page(workstream: Workstream) -> dict:
     "initiatives"), each kind the workstream has any rows of in one query filtered on it:
     prefetching from a single workstream only added its own machinery to each query. What
     the page names only where public (an initiative's larger initiative, a milestone's
-    initiative, a programme's lead) comes with what its is_public reads. Besides,
+    initiative, a programme's lead) comes with what its is_public reads, and each milestone
+    with the public history of its status and rating (public_status_changes). Besides,
     "partners_by_role" and the "award_totals" of the awards listed."""
     rows = rows_by_relation(
         workstream,
@@ -277,6 +279,24 @@ def workstream_page(workstream: Workstream) -> dict:
         prefetch_related_objects(
             rows[relation], Prefetch(link, queryset=Organisation.objects.public())
         )
+    # The public history of each milestone's status and rating, shown under it in the
+    # timeline: one query, run only for a page with milestones on a plan. Only those have a
+    # history: a status or rating changes only through an approved update, a rating needs a
+    # status, and once a milestone is saved its status is for updates alone to change.
+    on_a_plan = []
+    for milestone in rows["milestones"]:
+        if is_on_the_plan(milestone):
+            on_a_plan.append(milestone)
+        else:
+            milestone.public_status_changes = []
+    prefetch_related_objects(
+        on_a_plan,
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.public(),
+            to_attr="public_status_changes",
+        ),
+    )
     awards = rows["awards"]
     rows["partners_by_role"] = partners_by_role(rows.pop("partnerships"))
     # The awards listed are all of the workstream's, so their figures need no query.

@@ -9,6 +9,7 @@ from django.views.generic import DetailView
 from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.site import selectors
+from tracking.roadmap import workstream_roadmap
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
 from workstreams.models import Workstream
@@ -28,6 +29,13 @@ class WorkstreamDetailView(BreadcrumbsMixin, DetailView):
         rows = selectors.workstream_page(workstream)
         return super().get_context_data(
             **rows,
+            # Drawn from the milestones and commitments the page lists already: no query.
+            roadmap=workstream_roadmap(
+                workstream.name,
+                rows["milestones"],
+                rows["commitments"],
+                today=timezone.localdate(),
+            ),
             indicator_charts=[
                 (indicator, indicator_chart(indicator)) for indicator in rows["indicators"]
             ],

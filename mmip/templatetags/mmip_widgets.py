@@ -3,6 +3,7 @@ organisation's page, a table of awards with their total, an output and a milesto
 list."""
 
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -145,6 +146,7 @@ def milestone_items(
     details=False,
     initiatives_here=False,
     connections=False,
+    changes=False,
 ):
     """The <li> of each milestone of a list, the same on every page that lists milestones:
     its date at its precision, its title and its kind.
@@ -155,12 +157,14 @@ def milestone_items(
     (linked, unless the title links to its page already) or the whole programme; details:
     its place and description; initiatives_here: names its initiative where public, linked
     to it further up the same page (a workstream's); connections: lists beneath it its
-    initiative, output and awards where public.
+    initiative, output and awards where public; changes: a table beneath it of the public
+    changes of its status and rating (when, from, to and why).
 
     Give the milestones with what is asked joined: the workstream for links and
     workstreams; the initiative and its workstream (which its is_public reads) for
     initiatives_here and connections; the output and the public awards, prefetched, for
-    connections.
+    connections; the list of its public status changes as public_status_changes, for
+    changes.
 
     One tag for the whole list, with the values worked out here, as in output_items()."""
     items = []
@@ -178,6 +182,17 @@ def milestone_items(
             "initiative": None,
             "output": "",
             "awards": (),
+            "changes": [
+                {
+                    "when": dated(timezone.localtime(change.changed_at).date()),
+                    "from": change.from_display,
+                    "to": change.to_display,
+                    "why": change.reason,
+                }
+                for change in milestone.public_status_changes
+            ]
+            if changes
+            else (),
         }
         if workstreams:
             shown = milestone.workstream

@@ -18,6 +18,8 @@ from tracking.models.updates import (
 )
 from workstreams.models import Initiative, Milestone
 
+STATUS_LABELS = dict(STATUSES)
+
 
 class StatusChangeQuerySet(PublicQuerySet):
     def public_condition(self, path: str = "") -> Q:
@@ -135,6 +137,22 @@ class StatusChange(models.Model):
                 f"{self.get_to_rating_display() or 'no rating'}"
             )
         return "; ".join(parts)
+
+    @property
+    def from_display(self) -> str:
+        """What it was, in words: "On track", or "On track, green" where the rating changed."""
+        return self._standing(self.from_status, self.from_rating)
+
+    @property
+    def to_display(self) -> str:
+        return self._standing(self.to_status, self.to_rating)
+
+    def _standing(self, status: str, rating: str) -> str:
+        # A blank status: a milestone or initiative not tracked against a plan until then.
+        words = STATUS_LABELS.get(status) or "Not tracked"
+        if self.from_rating != self.to_rating:
+            words += f", {Rating(rating).label.lower() if rating else 'not rated'}"
+        return words
 
     @property
     def is_public(self) -> bool:
