@@ -13,13 +13,15 @@ from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible
 from tests.factories import (
     AwardFactory,
     CommitmentFactory,
+    IndicatorPeriodFactory,
+    InitiativeFactory,
     MilestoneFactory,
     StatusChangeFactory,
     approved_update,
     indicator_with_periods,
     load_demo_record_with_wide_rows,
 )
-from workstreams.models import Milestone, Output, Workstream
+from workstreams.models import Indicator, Milestone, Output, Workstream
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +116,44 @@ def record(transactional_db):
     indicator_with_periods(
         name="Apprentices against their targets", slug="apprentices-against-their-targets"
     ).workstreams.add(skills)
+    # Milestones and an initiative in each list of /progress/, and an indicator's periods
+    # against their targets, which the demo record has none of.
+    today = datetime.date.today()
+    MilestoneFactory(
+        workstream=skills,
+        title="A skills event that slipped",
+        delivery_status="on-track",
+        planned_date=datetime.date(2020, 6, 1),
+        planned_precision="month",
+        forecast_date=today + datetime.timedelta(days=60),
+        rating="amber",
+        rating_reason="The venue was lost.",
+    )
+    MilestoneFactory(
+        workstream=skills,
+        title="A skills milestone done lately",
+        delivery_status="done",
+        actual_date=today - datetime.timedelta(days=7),
+    )
+    InitiativeFactory(
+        workstream=skills,
+        name="A skills initiative due soon",
+        delivery_status="planned",
+        planned_date=today + datetime.timedelta(days=30),
+    )
+    apprentices = Indicator.objects.get(
+        slug="apprentices-benefiting-from-advanced-therapies-apprenticeships"
+    )
+    apprentices.workstreams.add(skills)
+    IndicatorPeriodFactory(
+        indicator=apprentices,
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=300),
+        target=200,
+        actual=150,
+        actual_qualifier="over",
+        actual_source_title="A count for the test",
+    )
     innovate_uk = Award.objects.get(identifier="360G-MMIP-2018-ATMA").funder
     for year in range(2005, 2018):
         AwardFactory(

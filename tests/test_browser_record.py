@@ -165,12 +165,14 @@ def test_progress_filters_by_workstream_without_javascript_and_keeps_it_in_the_a
     page.get_by_label("Workstream", exact=True).select_option(
         label="Advanced Therapies Manufacturing"
     )
-    page.get_by_role("button", name="Show commitments").click()
+    page.get_by_role("button", name="Show progress").click()
     page.wait_for_load_state("load")
 
     assert "workstream=advanced-therapies-manufacturing" in page.url
     text = page.locator("main").inner_text()
-    assert "1 commitment of the workstream chosen" in text
+    # The seeds' done milestones of the workstream: the Taskforce's move to business as
+    # usual, and the apprenticeships' investment and follow-on.
+    assert "1 commitment and 3 milestones of the workstream chosen" in text
     assert "An end-to-end talent plan for the sector" in text
     assert (
         page.get_by_label("Workstream", exact=True).input_value()

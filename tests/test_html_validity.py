@@ -22,6 +22,7 @@ from tests.factories import (
     CommitmentFactory,
     FundingProgrammeFactory,
     IndicatorFactory,
+    IndicatorPeriodFactory,
     IndicatorValueFactory,
     InitiativeFactory,
     LearningResourceFactory,
@@ -196,6 +197,39 @@ def record():
     StatusChangeFactory(commitment=commitment, reason="Apprentices started.")
     approved_update(commitment=commitment, narrative="Forty apprentices enrolled.")
     approved_update(workstream=skills, narrative="The network grew.")
+    # Something in each list of /progress/ of every kind, and an indicator's period.
+    today = datetime.date.today()
+    MilestoneFactory(
+        workstream=skills,
+        title="A slipped event",
+        delivery_status="on-track",
+        planned_date=datetime.date(2020, 6, 1),
+        planned_precision="month",
+        forecast_date=today + datetime.timedelta(days=60),
+        rating="red",
+        rating_reason="The venue was lost.",
+    )
+    MilestoneFactory(
+        workstream=None,
+        title="A programme review done",
+        delivery_status="done",
+        actual_date=today - datetime.timedelta(days=7),
+    )
+    InitiativeFactory(
+        workstream=skills,
+        name="An initiative due soon",
+        delivery_status="planned",
+        planned_date=today + datetime.timedelta(days=30),
+    )
+    IndicatorPeriodFactory(
+        indicator=indicator,
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=300),
+        target=200,
+        actual=150,
+        actual_source_title="A count",
+        is_locked=True,
+    )
 
 
 PAGES = {

@@ -3,10 +3,7 @@ commitment's page, and the Atom feed of approved updates. What each page shows, 
 unapproved or unpublished shows, and that each costs the same queries with 3 commitments as
 with 30."""
 
-import csv
 import datetime
-import io
-import json
 
 import pytest
 from django.test import Client
@@ -192,66 +189,64 @@ def test_a_bad_workstream_is_left_out_with_a_plain_message(client, bad):
     assert "Some commitment" in content  # the rest of the page still answers
 
 
-def test_progress_costs_the_same_queries_with_3_commitments_as_with_30(client):
-    workstream, _ = commitments(3)
+def tracked_work(count: int):
+    """count commitments (commitments() above), and for each of them a milestone and an
+    initiative in each state /progress/ lists (late, at risk, due next, done lately), an
+    indicator with a past and a current period, and a commitment delivered lately."""
+    workstream, changes = commitments(count)
+    plans = [
+        {"delivery_status": "planned", "planned_date": TODAY - datetime.timedelta(days=30)},
+        {
+            "delivery_status": "at-risk",
+            "planned_date": TODAY + datetime.timedelta(days=30),
+            "rating": "red",
+            "rating_reason": "Short of staff.",
+        },
+        {"delivery_status": "on-track", "planned_date": TODAY + datetime.timedelta(days=10)},
+        {"delivery_status": "done", "actual_date": TODAY - datetime.timedelta(days=5)},
+    ]
+    for _ in range(count):
+        for plan in plans:
+            f.MilestoneFactory(workstream=workstream, **plan)
+            f.InitiativeFactory(workstream=workstream, **plan)
+        indicator = f.IndicatorFactory()
+        indicator.workstreams.add(workstream)
+        f.IndicatorPeriodFactory(
+            indicator=indicator,
+            start=TODAY - datetime.timedelta(days=400),
+            end=TODAY - datetime.timedelta(days=31),
+        )
+        f.IndicatorPeriodFactory(
+            indicator=indicator,
+            start=TODAY - datetime.timedelta(days=30),
+            end=TODAY + datetime.timedelta(days=300),
+            actual=40,
+            actual_source_title="The provider's count",
+        )
+        delivered = f.CommitmentFactory(
+            workstream=workstream, source=changes[0].commitment.source, status="delivered"
+        )
+        f.StatusChangeFactory(
+            commitment=delivered, from_status="in-progress", to_status="delivered"
+        )
+    return workstream
+
+
+def test_progress_costs_the_same_queries_with_3_of_each_as_with_30(client):
+    workstream = tracked_work(3)
     few = count_queries(client, reverse("progress"))
     filtered_few = count_queries(client, reverse("progress"), {"workstream": workstream.slug})
-    commitments(27)
-    # 1 the workstreams to choose from; 2 how many commitments, for the pages of them; 3 the
-    # counts by status and rating; 4 late or at risk; 5 delivered lately; 6 due next; 7 the
-    # latest updates; 8 this page of every commitment.
-    assert few == count_queries(client, reverse("progress")) == 8
+    tracked_work(27)
+    # 1 the workstreams to choose from; 2 how many commitments, for the pages of them; 3-5
+    # the counts by status, rating and late of commitments, milestones and initiatives; 6-8
+    # late or at risk, of each of the three; 9 commitments delivered lately (their status
+    # changes); 10-11 milestones and initiatives done lately; 12-14 due next, of each of
+    # the three; 15 the indicators' latest periods; 16 the latest updates; 17 this page of
+    # every commitment.
+    assert few == count_queries(client, reverse("progress")) == 17
     assert filtered_few == count_queries(
         client, reverse("progress"), {"workstream": workstream.slug}
     )
-
-
-# The downloads ---------------------------------------------------------------------------
-
-
-def test_the_csv_has_a_row_per_public_commitment_with_its_due_date_at_its_precision(client):
-    f.CommitmentFactory(
-        title="Due in a year",
-        due_date=datetime.date(2030, 1, 1),
-        due_precision="year",
-        rating="green",
-        rating_reason="On course.",
-    )
-    f.CommitmentFactory(title="A draft", is_published=False)
-    response = client.get(reverse("progress-csv"))
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="mmip-progress-')
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert len(rows) == 1
-    row = rows[0]
-    assert row["Title"] == "Due in a year"
-    assert row["Due"] == "2030"
-    assert row["Due date precision"] == "year"
-    assert row["Rating"] == "Green"
-    assert row["Late"] == "no"
-    assert row["Address"].endswith("/commitments/") is False and "/commitments/" in row["Address"]
-
-
-def test_the_json_honours_the_workstream_filter_and_names_what_it_left_out(client):
-    kept = f.CommitmentFactory(title="Kept")
-    f.CommitmentFactory(title="Other")
-    response = client.get(reverse("progress-json"), {"workstream": kept.workstream.slug})
-    data = json.loads(b"".join(response.streaming_content))
-    assert [row["title"] for row in data["commitments"]] == ["Kept"]
-    response = client.get(reverse("progress-json"), {"workstream": "nope"})
-    assert response["X-Filter-Left-Out"] == "workstream"
-    data = json.loads(b"".join(response.streaming_content))
-    assert len(data["commitments"]) == 2
-
-
-@pytest.mark.parametrize("name", ["progress-csv", "progress-json"])
-def test_the_downloads_cost_the_same_queries_with_3_commitments_as_with_30(client, name):
-    commitments(3)
-    few = count_queries(client, reverse(name))
-    commitments(27)
-    # 1 the workstreams to choose from (the filter checks the one asked for); 2 the
-    # commitments with their workstreams, read through a server-side cursor.
-    assert few == count_queries(client, reverse(name)) == 2
 
 
 # The feed --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ text holds, then walks every public page and download and checks that no draft i
 that each draft's own address answers 404.
 """
 
+import datetime
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from funding.models import Award, FundingProgramme
 from mmip.models import Organisation
@@ -69,6 +71,13 @@ from workstreams.models import (
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+# Plans that put work in each list of /progress/: late or at risk (with a rating's reason),
+# due next, and done lately.
+AT_RISK = {"delivery_status": "at-risk", "planned_date": TODAY - DAY, "rating": "red"}
+DUE_NEXT = {"delivery_status": "on-track", "planned_date": TODAY + DAY}
+DONE_LATELY = {"delivery_status": "done", "actual_date": TODAY}
 PUBLIC_MODELS = [
     Organisation,
     Workstream,
@@ -161,7 +170,9 @@ def build_context() -> Context:
     CohortEmployerFactory(cohort=cohort, organisation=organisation)
     TrainingCentreFactory(name="Open centre", organisation=organisation, network=network)
     LearningResourceFactory(title="Open resource", provider=organisation, platform=network)
-    MilestoneFactory(title="Open milestone", workstream=workstream)
+    MilestoneFactory(
+        title="Open milestone", workstream=workstream, **AT_RISK, rating_reason="Open reason"
+    )
     MilestoneFactory(title="Open programme milestone", workstream=None)
     commitment = CommitmentFactory(
         title="Open commitment", slug="open-commitment", workstream=workstream, source=output
@@ -208,7 +219,7 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
         is_published=False,
     )
     d.addresses.append(workstream.get_absolute_url())
-    InitiativeFactory(workstream=workstream, name=d.name(f"Bryony initiative{n}"))
+    InitiativeFactory(workstream=workstream, name=d.name(f"Bryony initiative{n}"), **DONE_LATELY)
     d.addresses.append(reverse("workstream-update-feed", args=[workstream.slug]))
     approved_update(workstream=workstream, narrative=d.name(f"Sneezewort update{n}"))
     commitment_of_draft = CommitmentFactory(
@@ -219,11 +230,18 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
     )
     d.addresses.append(commitment_of_draft.get_absolute_url())
     approved_update(commitment=commitment_of_draft, narrative=d.name(f"Toadflax update{n}"))
-    MilestoneFactory(workstream=workstream, title=d.name(f"Campion milestone{n}"))
+    MilestoneFactory(
+        workstream=workstream,
+        title=d.name(f"Campion milestone{n}"),
+        **AT_RISK,
+        rating_reason=d.name(f"Cowslip reason{n}", search=False),
+    )
     PartnershipFactory(
         workstream=workstream, organisation=OrganisationFactory(name=f"Partner of a draft{n}")
     )
-    network_of_draft = InitiativeFactory(workstream=workstream, name=d.name(f"Dittany network{n}"))
+    network_of_draft = InitiativeFactory(
+        workstream=workstream, name=d.name(f"Dittany network{n}"), **DUE_NEXT
+    )
     TrainingCentreFactory(
         name=f"Centre of a network of a draft workstream{n}",
         organisation=c.organisation,
@@ -375,7 +393,17 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
         workstream=c.workstream, output=output, title=f"Milestone of a draft output{n}"
     )
     milestone = MilestoneFactory(
-        workstream=c.workstream, title=d.name(f"Kingcup milestone{n}"), is_published=False
+        workstream=c.workstream,
+        title=d.name(f"Kingcup milestone{n}"),
+        is_published=False,
+        **AT_RISK,
+        rating_reason=d.name(f"Oxlip reason{n}", search=False),
+    )
+    MilestoneFactory(
+        workstream=c.workstream,
+        title=d.name(f"Burdock milestone{n}"),
+        is_published=False,
+        **DUE_NEXT,
     )
     c.award.milestones.add(milestone)
     CohortFactory(programme=c.programme, name=d.name(f"Lungwort cohort{n}"), is_published=False)
@@ -389,7 +417,10 @@ def build_drafts(c: Context, copy: int = 0) -> Drafts:
         provider=c.organisation, title=d.name(f"Jacobsladder resource{n}"), is_published=False
     )
     InitiativeFactory(
-        workstream=c.workstream, name=d.name(f"Juniper initiative{n}"), is_published=False
+        workstream=c.workstream,
+        name=d.name(f"Juniper initiative{n}"),
+        is_published=False,
+        **DONE_LATELY,
     )
 
     # A draft commitment, a commitment traced to a draft output, and updates on a published

@@ -2,7 +2,6 @@
 and one commitment's page. Only what the models' public() allows is read: a draft commitment
 or an update not yet approved never reaches a page or a download."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
@@ -16,22 +15,18 @@ from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
 from mmip.paging import PagedMixin
-from tracking import downloads
+from tracking import downloads, progress
 from tracking.filters import ProgressFilterSet, progress_filter
 from tracking.models import Commitment, ProgressUpdate, StatusChange
 from workstreams.models import Initiative, Milestone, Output
 
 COMMITMENTS_PER_PAGE = 50
-LIST_SIZE = 20  # of each list on /progress/: the downloads hold every commitment
-DELIVERED_LATELY = datetime.timedelta(days=91)  # "the last quarter"
-
-
-def three_months_before(moment: datetime.datetime) -> datetime.datetime:
-    return moment - DELIVERED_LATELY
 
 
 class ProgressView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
-    """The programme at a glance, then every commitment a page at a time."""
+    """The programme at a glance: commitments, milestones and initiatives by status and
+    rating, what is late or at risk, delivered lately and due next, the indicators against
+    their targets and the latest updates; then every commitment a page at a time."""
 
     filterset_class = ProgressFilterSet
     template_name = "tracking/progress.html"
@@ -42,25 +37,24 @@ class ProgressView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
         return Commitment.objects.public().with_workstream()
 
     def get_context_data(self, **kwargs):
-        filterset = self.filterset
-        commitments = filterset.qs
-        today = timezone.localdate()
-        slug = filterset.workstream_slug
+        commitments = self.filterset.qs
+        slug = self.filterset.workstream_slug
+        now = timezone.now()
+        # Late and due next are of the day the page is made: the page cache keeps a page
+        # for its day only.
+        today = timezone.localdate(now)
         updates = ProgressUpdate.objects.public().with_targets().latest_approved_first()
-        delivered = StatusChange.objects.public().delivered_since(
-            three_months_before(timezone.now())
-        )
         if slug:
             updates = updates.on_workstream(slug)
-            delivered = delivered.filter(commitment__workstream__slug=slug)
+        periods, more_periods = progress.latest_periods(slug, today)
         return super().get_context_data(
-            counts=commitments.counts(),
-            late_or_at_risk=list(
-                commitments.late_or_at_risk(today).order_by("due_date", "title")[:LIST_SIZE]
-            ),
-            delivered=list(delivered[:LIST_SIZE]),
-            due_next=list(commitments.due_next(today)[:LIST_SIZE]),
-            updates=list(updates[:LIST_SIZE]),
+            counts=progress.counts(commitments, slug, today),
+            late_or_at_risk=progress.late_or_at_risk(commitments, slug, today),
+            delivered=progress.delivered_lately(slug, now),
+            due_next=progress.due_next(commitments, slug, today),
+            periods=periods,
+            more_periods=more_periods,
+            updates=list(updates[: progress.LIST_SIZE]),
             today=today,
             # The downloads take the workstream chosen, and not the page of the list.
             download_query=f"?{urlencode({'workstream': slug})}" if slug else "",
@@ -116,7 +110,9 @@ class CommitmentDetailView(BreadcrumbsMixin, DetailView):
 def progress_csv(request):
     filterset = progress_filter(request.GET)
     return downloads.download(
-        downloads.commitments_csv(filterset.qs, request.build_absolute_uri("/")),
+        downloads.progress_csv(
+            filterset.qs, filterset.workstream_slug, request.build_absolute_uri("/")
+        ),
         name="progress.csv",
         content_type="text/csv; charset=utf-8",
         left_out=filterset.left_out,
@@ -127,7 +123,9 @@ def progress_csv(request):
 def progress_json(request):
     filterset = progress_filter(request.GET)
     return downloads.download(
-        downloads.commitments_json(filterset.qs, request.build_absolute_uri("/")),
+        downloads.progress_json(
+            filterset.qs, filterset.workstream_slug, request.build_absolute_uri("/")
+        ),
         name="progress.json",
         content_type="application/json",
         left_out=filterset.left_out,

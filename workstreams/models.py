@@ -204,6 +204,8 @@ def range_constraints(prefix: str) -> list[models.BaseConstraint]:
 
 
 class InitiativeQuerySet(PlannedQuerySetMixin, PublishedQuerySet):
+    name_field = "name"
+
     def public_condition(self, path: str = "") -> Q:
         """Published initiatives of a public workstream: an initiative's page is an anchor on
         its workstream's page, and every listing names the workstream. A training network
@@ -430,8 +432,9 @@ class Milestone(PublishableModel, PlannedWork):
             # The home page lists the latest milestones; /timeline/ filters by kind and year.
             models.Index(fields=["date"], name="milestone_date_idx"),
             models.Index(fields=["kind"], name="milestone_kind_idx"),
-            # late(): the milestones admin's late filter now, and the late list of /progress/
-            # to come, read undelivered milestones by their planned and forecast dates.
+            # late(): the milestones admin's late filter, and the late or at risk and due next
+            # lists of /progress/, read undelivered milestones by their planned and forecast
+            # dates.
             models.Index(
                 fields=["planned_date", "forecast_date"],
                 condition=Q(delivery_status__in=UNDELIVERED),

@@ -9,7 +9,8 @@ completion. Every rule is a named constraint (plan_constraints()) and the same r
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mmip.dates import (
@@ -39,6 +40,8 @@ class DeliveryStatus(models.TextChoices):
 UNDELIVERED = [DeliveryStatus.PLANNED, DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK]
 # Finished one way or the other: nothing is forecast for it any more.
 CLOSED = [DeliveryStatus.DONE, DeliveryStatus.DROPPED]
+# Ratings that say delivery is in doubt.
+DOUBTFUL_RATINGS = [Rating.RED, Rating.AMBER]
 
 
 def past(date_field: str, precision_field_name: str, today: datetime.date, path: str) -> Q:
@@ -66,12 +69,82 @@ def plan_late_condition(today: datetime.date, path: str = "") -> Q:
 
 
 class PlannedQuerySetMixin:
+    name_field = "title"  # what the record is called; an initiative sets "name"
+
     def late(self, today: datetime.date):
         """Past its planned or forecast date and neither done nor dropped, on ``today``."""
         return self.filter(plan_late_condition(today))
 
     def not_late(self, today: datetime.date):
         return self.exclude(plan_late_condition(today))
+
+    def tracked(self):
+        """Tracked against a plan: with a delivery status. Other milestones are events the
+        record tells of, not work to deliver."""
+        return self.exclude(delivery_status="")
+
+    def late_or_at_risk(self, today: datetime.date):
+        """Not yet done or dropped, and late, at risk or rated red or amber, in the order of
+        the date the plan first gave (the planned date, else the forecast), undated last."""
+        return (
+            self.filter(delivery_status__in=UNDELIVERED)
+            .filter(
+                plan_late_condition(today)
+                | Q(delivery_status=DeliveryStatus.AT_RISK)
+                | Q(rating__in=DOUBTFUL_RATINGS)
+            )
+            .order_by(
+                Coalesce("planned_date", "forecast_date").asc(nulls_last=True), *self._by_name()
+            )
+        )
+
+    def due_next(self, today: datetime.date):
+        """Not yet done or dropped, dated and not late, soonest first by when it is now
+        expected: its forecast date, else its planned date."""
+        return (
+            self.filter(delivery_status__in=UNDELIVERED)
+            .filter(Q(planned_date__isnull=False) | Q(forecast_date__isnull=False))
+            .exclude(plan_late_condition(today))
+            .order_by(Coalesce("forecast_date", "planned_date"), *self._by_name())
+        )
+
+    def done_since(self, day: datetime.date):
+        """Done on or after ``day``, latest first. An actual date is never in the future, so
+        one known to the month or year that starts on or after ``day`` lies wholly between
+        ``day`` and today."""
+        return self.filter(delivery_status=DeliveryStatus.DONE, actual_date__gte=day).order_by(
+            F("actual_date").desc(), *self._by_name()
+        )
+
+    def counts(self, today: datetime.date) -> dict:
+        """How many by delivery status, by rating (and unrated) and late on ``today``, in one
+        query. Only work tracked against a plan is counted: a milestone with no delivery
+        status is an event, not work to deliver."""
+        tracked = ~Q(delivery_status="")
+        aggregates = {
+            f"status_{value}": Count("pk", filter=Q(delivery_status=value))
+            for value in DeliveryStatus.values
+        }
+        aggregates |= {
+            f"rating_{value}": Count("pk", filter=Q(rating=value)) for value in Rating.values
+        }
+        aggregates["rating_none"] = Count("pk", filter=tracked & Q(rating=""))
+        aggregates["late"] = Count("pk", filter=plan_late_condition(today))
+        aggregates["total"] = Count("pk", filter=tracked)
+        totals = self.order_by().aggregate(**aggregates)
+        return {
+            "total": totals["total"],
+            "late": totals["late"],
+            "by_status": {value: totals[f"status_{value}"] for value in DeliveryStatus.values},
+            "by_rating": {
+                **{value: totals[f"rating_{value}"] for value in Rating.values},
+                "": totals["rating_none"],
+            },
+        }
+
+    def _by_name(self) -> list[str]:
+        # Ties on a date go alphabetically, then by key, so a list cut short is always the same.
+        return [self.name_field, "pk"]
 
 
 def plan_constraints(prefix: str) -> list[models.BaseConstraint]:

@@ -6,7 +6,7 @@ import datetime
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,8 +81,13 @@ class CommitmentQuerySet(PublishedQuerySet):
         return self.filter(late_condition(today))
 
     def late_or_at_risk(self, today: datetime.date):
-        """Open and late, or rated red or amber: what /progress/ asks about first."""
-        return self.open().filter(late_condition(today) | Q(rating__in=AT_RISK_RATINGS))
+        """Open and late, or rated red or amber: what /progress/ asks about first. In the
+        order they were due, undated last."""
+        return (
+            self.open()
+            .filter(late_condition(today) | Q(rating__in=AT_RISK_RATINGS))
+            .order_by(F("due_date").asc(nulls_last=True), "title", "pk")
+        )
 
     def due_next(self, today: datetime.date):
         """Open, dated and not yet late, soonest first."""
@@ -90,15 +95,16 @@ class CommitmentQuerySet(PublishedQuerySet):
             self.open()
             .filter(due_date__isnull=False)
             .exclude(late_condition(today))
-            .order_by("due_date", "title")
+            .order_by("due_date", "title", "pk")
         )
 
     def with_workstream(self):
         # Every list of commitments names its workstream, and is_public reads the source.
         return self.select_related("workstream", "source")
 
-    def counts(self) -> dict:
-        """How many by each status and each rating (and unrated), in one query."""
+    def counts(self, today: datetime.date) -> dict:
+        """How many by each status, by each rating (and unrated) and late on ``today``, in
+        one query."""
         aggregates = {
             f"status_{value}": Count("pk", filter=Q(status=value))
             for value in CommitmentStatus.values
@@ -107,18 +113,17 @@ class CommitmentQuerySet(PublishedQuerySet):
             f"rating_{value}": Count("pk", filter=Q(rating=value)) for value in Rating.values
         }
         aggregates["rating_none"] = Count("pk", filter=Q(rating=""))
+        aggregates["late"] = Count("pk", filter=late_condition(today))
         aggregates["total"] = Count("pk")
         totals = self.order_by().aggregate(**aggregates)
         return {
             "total": totals["total"],
-            "by_status": [
-                (value, label, totals[f"status_{value}"])
-                for value, label in CommitmentStatus.choices
-            ],
-            "by_rating": [
-                *((value, label, totals[f"rating_{value}"]) for value, label in Rating.choices),
-                ("", "Not rated", totals["rating_none"]),
-            ],
+            "late": totals["late"],
+            "by_status": {value: totals[f"status_{value}"] for value in CommitmentStatus.values},
+            "by_rating": {
+                **{value: totals[f"rating_{value}"] for value in Rating.values},
+                "": totals["rating_none"],
+            },
         }
 
     def not_late(self, today: datetime.date):
