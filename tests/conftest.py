@@ -1,7 +1,12 @@
 """Shared personas and settings for the suite. Tests run on the real PostgreSQL."""
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.operations.special import RunPython
 from playwright.sync_api import sync_playwright
 
 from mmip.pagecache import forget_recent_pages
@@ -29,6 +34,38 @@ def _public_page_cache_only_where_tested(request, settings):
     # Each test's database changes are rolled back but the record generation is not, so a
     # page this process kept from an earlier test could match a later one's generation.
     forget_recent_pages()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A test database kept from an earlier run (--reuse-db) is as that run's last test left
+    it. A browser test empties every table when it ends, the staff groups and their
+    permissions among them, which only data migrations write. So when the groups are
+    missing, each of this project's data migrations runs again, on the models as they were
+    at that migration, exactly as `migrate` ran it."""
+    with django_db_blocker.unblock():
+        if not Group.objects.exists():
+            rerun_data_migrations(connection)
+
+
+def is_ours(path: str) -> bool:
+    return path.startswith(str(settings.BASE_DIR)) and "site-packages" not in path
+
+
+def rerun_data_migrations(connection) -> None:
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    for migration, _ in plan:
+        if not is_ours(apps.get_app_config(migration.app_label).path):
+            continue  # Django's and the libraries' own, which flushing does not undo
+        operations = [op for op in migration.operations if isinstance(op, RunPython)]
+        if operations:
+            state = executor.loader.project_state(
+                (migration.app_label, migration.name), at_end=False
+            )
+            with connection.schema_editor() as editor:
+                for operation in operations:
+                    operation.code(state.apps, editor)
 
 
 def _staff_in(group_name: str, username: str) -> User:
