@@ -1,10 +1,16 @@
 """Launching Debian's chromium for the browser tests (never a browser Playwright downloads)."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.db import connection
+from pytest_django.live_server_helper import LiveServer
+
+from tests.data_migrations import rerun_data_migrations
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,3 +76,26 @@ def assert_clean_and_accessible(browser, url: str, viewport: dict) -> None:
     assert errors == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.context.close()
+
+
+@contextmanager
+def record_served_once(django_db_blocker, make_record):
+    """The record make_record() writes, served by a live server of its own, for a whole
+    module of browser checks that only read it (each test asks for `db`): the record is made
+    once rather than once for each page. (The live_server fixture would make it and empty
+    every table for each test.) At the end every table is emptied and what the data
+    migrations wrote is written again, so the tests after find the database as it was.
+    Yields the server's URL."""
+    with django_db_blocker.unblock():
+        try:
+            make_record()
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            try:
+                yield server.url
+            finally:
+                server._live_server_modified_settings.disable()
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            rerun_data_migrations(connection)

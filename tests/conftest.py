@@ -1,16 +1,13 @@
 """Shared personas and settings for the suite. Tests run on the real PostgreSQL."""
 
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.operations.special import RunPython
 from playwright.sync_api import sync_playwright
 
 from mmip.pagecache import forget_recent_pages
 from tests.browser import launch_chromium, require_chromium
+from tests.data_migrations import rerun_data_migrations
 
 
 def pytest_collection_modifyitems(items):
@@ -46,26 +43,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Group.objects.exists():
             rerun_data_migrations(connection)
-
-
-def is_ours(path: str) -> bool:
-    return path.startswith(str(settings.BASE_DIR)) and "site-packages" not in path
-
-
-def rerun_data_migrations(connection) -> None:
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
-    for migration, _ in plan:
-        if not is_ours(apps.get_app_config(migration.app_label).path):
-            continue  # Django's and the libraries' own, which flushing does not undo
-        operations = [op for op in migration.operations if isinstance(op, RunPython)]
-        if operations:
-            state = executor.loader.project_state(
-                (migration.app_label, migration.name), at_end=False
-            )
-            with connection.schema_editor() as editor:
-                for operation in operations:
-                    operation.code(state.apps, editor)
 
 
 def _staff_in(group_name: str, username: str) -> User:

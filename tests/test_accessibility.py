@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from funding.models import Award
-from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible
+from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, record_served_once
 from tests.factories import (
     AwardFactory,
     CommitmentFactory,
@@ -65,8 +65,14 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def record(transactional_db):
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The record below, made once and served for every page of this module."""
+    with record_served_once(django_db_blocker, make_record) as url:
+        yield url
+
+
+def make_record():
     """The demo record, plus what it does not have yet (a cohort with employers, a learning
     resource, an indicator with reporting periods, and enough awards over enough years for
     the dense year chart and a second page of ten), so the widest tables are checked too."""
@@ -164,8 +170,6 @@ def record(transactional_db):
 
 
 @pytest.mark.parametrize("which", list(PAGES))
-def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(
-    browser, live_server, record, which
-):
+def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(db, browser, site, which):
     for viewport in (DESKTOP, PHONE):
-        assert_clean_and_accessible(browser, live_server.url + PAGES[which], viewport)
+        assert_clean_and_accessible(browser, site + PAGES[which], viewport)
