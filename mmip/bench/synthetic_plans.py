@@ -142,7 +142,7 @@ class PlanGenerator:
 
     def _initiatives(self) -> dict[int, list[Initiative]]:
         rng = self.rng
-        count = max(len(self.workstreams), self.milestone_count // 20)
+        count = max(2 * len(self.workstreams), self.milestone_count // 20)
         made, stories = [], []
         for number in range(1, count + 1):
             workstream = self.workstreams[(number - 1) % len(self.workstreams)]
@@ -174,10 +174,14 @@ class PlanGenerator:
                 )
             )
             stories.append(story)
-        # A few are part of a larger one of the same workstream, made before them.
+        # A few are part of a larger one of the same workstream, made before them: each
+        # workstream's second is part of its first, so every workstream page names one
+        # whatever the size of the record, and one in ten after that.
         for index, initiative in enumerate(made):
             earlier = made[index % len(self.workstreams) : index : len(self.workstreams)]
-            if earlier and rng.random() < 0.1:
+            if len(earlier) == 1:
+                initiative.part_of = earlier[0]
+            elif earlier and rng.random() < 0.1:
                 initiative.part_of = rng.choice(earlier)
         copy_in(Initiative, made)
         copy_links(
