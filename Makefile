@@ -58,7 +58,8 @@ loadtest: demo-data
 	DEBUG=false SECRET_KEY="$${SECRET_KEY:-loadtest-only-key-$$(date +%s%N)}" $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py loadtest
 
-# The funding explorer and downloads at 100,000 synthetic awards, in a database of its own
+# The funding explorer and downloads at 100,000 synthetic awards, and /progress/ and a
+# workstream's page at 10,000 synthetic milestones, in a database of its own
 # (<configured name>_bench, or BENCH_DATABASE_URL), then the main pages on the demo record (in
 # <that name>_demo), each made once and reused; figures go to docs/benchmarks.md.
 # BENCH_ARGS=--pages-only measures only the main pages.

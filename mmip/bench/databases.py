@@ -23,6 +23,7 @@ from psycopg import sql
 from funding.models import Award
 from mmip.bench.synthetic_shape import AWARD_PREFIX
 from mmip.models import Organisation
+from workstreams.models import Milestone
 
 SEED = 1
 # Kept as the demo database's comment: which fixtures it holds, so that it is reloaded only
@@ -105,17 +106,38 @@ def migrated(database: dict):
             cursor.execute("VACUUM ANALYZE")
 
 
-def prepare_synthetic(database: dict, awards: int, *, say: Callable[[str], None], verbosity: int):
-    """Creates, migrates and fills the database, unless it already holds the record.
-    generate_synthetic is never forced, so it refuses a database that holds real records
-    (a second guard, should BENCH_DATABASE_URL name the real database another way)."""
+def prepare_synthetic(
+    database: dict,
+    awards: int,
+    milestones: int,
+    *,
+    say: Callable[[str], None],
+    verbosity: int,
+):
+    """Creates, migrates and fills the database, unless it already holds a record of these
+    sizes. generate_synthetic is never forced, so it refuses a database that holds real
+    records (a second guard, should BENCH_DATABASE_URL name the real database another way).
+    A record kept is laid out around the day it was made, not today."""
     with migrated(database):
         synthetic = Award.objects.filter(identifier__startswith=AWARD_PREFIX).count()
-        if synthetic == awards == Award.objects.count():
-            say(f"Reusing {awards:,} synthetic awards in “{database['NAME']}”.")
+        sizes = (synthetic, Award.objects.count(), Milestone.objects.count())
+        if sizes == (awards, awards, milestones):
+            say(
+                f"Reusing {awards:,} synthetic awards and {milestones:,} milestones in "
+                f"“{database['NAME']}”."
+            )
         else:
-            say(f"Filling “{database['NAME']}” with {awards:,} synthetic awards.")
-            call_command("generate_synthetic", awards=awards, seed=SEED, verbosity=verbosity)
+            say(
+                f"Filling “{database['NAME']}” with {awards:,} synthetic awards and "
+                f"{milestones:,} milestones."
+            )
+            call_command(
+                "generate_synthetic",
+                awards=awards,
+                milestones=milestones,
+                seed=SEED,
+                verbosity=verbosity,
+            )
 
 
 def demo_fixtures() -> list[Path]:

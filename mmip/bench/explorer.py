@@ -1,4 +1,5 @@
-"""The funding explorer, an award page and the full downloads at scale: the "bench" section.
+"""The funding explorer, an award page, the full downloads and the progress pages at scale: the
+"bench" section.
 
 The pages are timed in the large synthetic database, and their queries counted there and in
 the small one, to show that the queries a page makes do not grow with the record. Each full
@@ -26,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from funding.models import Award
+from mmip.bench import progress_pages
 from mmip.bench.databases import beside, prepare_synthetic, switched_to
 from mmip.bench.measure import count_queries, get, measuring, peak_memory_mb, time_page
 from mmip.models import Organisation
@@ -83,7 +85,9 @@ class AtScale:
     big: str
     small: str
     awards: int
+    milestones: int
     compare_awards: int
+    compare_milestones: int
     warmup: int
     repeat: int
     download_runs: int
@@ -99,7 +103,9 @@ def measure_at_scale(
     big: dict,
     *,
     awards: int,
+    milestones: int,
     compare_awards: int,
+    compare_milestones: int,
     warmup: int,
     repeat: int,
     download_runs: int,
@@ -109,9 +115,9 @@ def measure_at_scale(
     """Fills (or reuses) both synthetic databases and measures in them."""
     small = beside(big, "small")
     timing = {"warmup": warmup, "repeat": repeat, "say": say}
-    prepare_synthetic(big, awards, say=say, verbosity=verbosity)
+    prepare_synthetic(big, awards, milestones, say=say, verbosity=verbosity)
     with switched_to(big), measuring():
-        measured = pages()
+        measured = pages() + progress_pages.pages()
         timings = {label: time_page(path, **timing) for label, path in measured}
         afresh = {
             label: time_page(path, **timing, afresh=True)
@@ -120,14 +126,16 @@ def measure_at_scale(
         }
         queries = {label: count_queries(path) for label, path in measured}
     downloads = {kind: download(big, kind, download_runs, say=say) for kind in DOWNLOADS}
-    prepare_synthetic(small, compare_awards, say=say, verbosity=verbosity)
+    prepare_synthetic(small, compare_awards, compare_milestones, say=say, verbosity=verbosity)
     with switched_to(small), measuring():
-        compared = {label: count_queries(path) for label, path in pages()}
+        compared = {label: count_queries(path) for label, path in pages() + progress_pages.pages()}
     return AtScale(
         big=big["NAME"],
         small=small["NAME"],
         awards=awards,
+        milestones=milestones,
         compare_awards=compare_awards,
+        compare_milestones=compare_milestones,
         warmup=warmup,
         repeat=repeat,
         download_runs=download_runs,

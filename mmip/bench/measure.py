@@ -71,20 +71,21 @@ def time_page(
 
 def count_queries(path: str) -> dict:
     """The queries one request makes as the timed requests found the page (after one like
-    it), and how much of its time they took; and the queries it makes with the shared cache
-    emptied first, as after a change to the record."""
+    it), how much of its time they took and the size of the page; and the queries it makes
+    with the shared cache emptied first, as after a change to the record."""
     cache.clear()
     with CaptureQueriesContext(connection) as afresh:
         get(Client(), path)
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
-        get(Client(), path)
+        response = get(Client(), path)
     total_ms = (time.perf_counter() - started) * 1000
     times = [(float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries]
     return {
         "count": len(times),
         "afresh": len(afresh.captured_queries),
         "total_ms": total_ms,
+        "kilobytes": len(response.content) / 1000,
         "db_ms": sum(t for t, _ in times),
         "slowest": sorted(times, reverse=True)[:3],
     }

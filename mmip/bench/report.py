@@ -14,8 +14,8 @@ from django.conf import settings
 BENCHMARKS = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
 
-Measured on this project's own machines by `make bench` (the funding explorer and downloads
-at scale, and the main pages on the demo record) and `make loadtest` (the production server
+Measured on this project's own machines by `make bench` (the funding explorer, downloads and
+progress pages at scale, and the main pages on the demo record) and `make loadtest` (the production server
 under concurrent load). Each rewrites only its own sections below. Figures vary between
 machines: compare runs on the same machine.
 """

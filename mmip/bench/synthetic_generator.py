@@ -1,15 +1,25 @@
-"""Builds a synthetic record in a fixed order from one random stream, so that a seed is a
-record: workstreams, funders, recipients, programmes, then awards in date order."""
+"""Builds a synthetic record in a fixed order, so that a seed is a record: workstreams,
+funders, recipients, programmes, then awards in date order, from one random stream; then,
+from a second, the workstreams' plans, indicators and reporting. The second stream keeps
+the awards of a seed the same however many milestones are asked for.
+
+The plans and reporting are laid out around the day they are made (``today``), so that
+some work is late, some due next and some delivered in the last quarter whenever the
+record is made: the same seed on the same day is the same record."""
 
 import datetime
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
 from funding.models import Award, FundingProgramme
+from mmip.bench.copying import copy_in, copy_links
 from mmip.bench.report import counted
+from mmip.bench.synthetic_indicators import IndicatorGenerator
+from mmip.bench.synthetic_plans import PlanGenerator
+from mmip.bench.synthetic_reporting import ReportingGenerator
 from mmip.bench.synthetic_shape import (
     ACTIVITIES,
     AWARD_PREFIX,
@@ -28,9 +38,19 @@ from mmip.bench.synthetic_shape import (
 from mmip.dates import DatePrecision
 from mmip.models import Organisation
 from mmip.regions import NationRegion
+from tracking.models import UpdateState
 from workstreams.models import Workstream
 
-BATCH_SIZE = 2000  # about 40,000 parameters per INSERT, well inside PostgreSQL's 65,535
+# How the summary names the updates in each state.
+UPDATE_STATES = [
+    (UpdateState.DRAFT, "draft", "drafts"),
+    (UpdateState.SUBMITTED, "awaiting review", "awaiting review"),
+    (UpdateState.RETURNED, "returned", "returned"),
+    (UpdateState.APPROVED, "approved", "approved"),
+]
+# Awards are written a batch at a time, to show progress, and so that a follow-on names an
+# award already saved.
+BATCH_SIZE = 2000
 
 
 @dataclass
@@ -40,24 +60,59 @@ class Counts:
     recipients: int = 0
     programmes: int = 0
     awards: int = 0
+    milestones: int = 0
+    initiatives: int = 0
+    commitments: int = 0
+    outputs: int = 0
+    indicators: int = 0
+    periods: int = 0
+    staff: int = 0
+    rounds: int = 0
+    updates: dict = field(default_factory=dict)  # state: how many
+    status_changes: int = 0
 
     def __str__(self):
+        updates = sum(self.updates.values())
+        states = ", ".join(
+            counted(self.updates.get(state, 0), label, plural)
+            for state, label, plural in UPDATE_STATES
+        )
         return (
             f"{counted(self.workstreams, 'workstream')}, {counted(self.funders, 'funder')}, "
             f"{counted(self.recipients, 'recipient')}, {counted(self.programmes, 'programme')} "
-            f"and {counted(self.awards, 'award')}"
+            f"and {counted(self.awards, 'award')}; {counted(self.milestones, 'milestone')}, "
+            f"{counted(self.initiatives, 'initiative')}, "
+            f"{counted(self.commitments, 'commitment')} from {counted(self.outputs, 'output')}, "
+            f"{counted(self.indicators, 'indicator')} with "
+            f"{counted(self.periods, 'reporting period')}; "
+            f"{counted(self.staff, 'member of staff', 'members of staff')}, "
+            f"{counted(self.rounds, 'reporting round')}, "
+            f"{counted(updates, 'progress update')} ({states}) and "
+            f"{counted(self.status_changes, 'status change')}"
         )
 
 
 class Generator:
     """Builds the record in a fixed order from one random stream, so a seed is a record."""
 
-    def __init__(self, rng: random.Random, seed: int, awards: int, progress):
+    def __init__(
+        self,
+        rng: random.Random,
+        seed: int,
+        awards: int,
+        progress,
+        *,
+        milestones: int,
+        today: datetime.date,
+    ):
         self.rng = rng
         self.seed = seed
         self.total = awards
         self.progress = progress
+        self.milestones = milestones
+        self.today = today
         self.counts = Counts()
+        self.awards_by_workstream: dict[int, list[int]] = {}
 
     def run(self) -> Counts:
         workstreams = self._workstreams()
@@ -69,7 +124,28 @@ class Generator:
         )
         programmes = self._programmes(max(4, min(80, self.total // 1500)), funders, workstreams)
         self._awards(funders, recipients, programmes, workstreams)
+        self._tracking(workstreams, funders + recipients)
         return self.counts
+
+    def _tracking(self, workstreams, organisations):
+        """Plans, indicators and reporting, from a random stream of their own."""
+        rng = random.Random(f"tracking {self.seed}")
+        plans = PlanGenerator(
+            rng, self.today, workstreams, organisations, self.awards_by_workstream, self.milestones
+        )
+        made = plans.run()
+        indicators = IndicatorGenerator(
+            rng, self.today, workstreams, max(len(workstreams), self.milestones // 250)
+        )
+        made |= indicators.run()
+        reporting = ReportingGenerator(rng, self.today, workstreams)
+        made["staff"] = reporting.staff()
+        rounds = reporting.rounds()
+        made["rounds"] = len(rounds.rounds)
+        reporting.tell(plans.tracked + indicators.tracked, rounds)
+        made |= reporting.counts()
+        for name, value in made.items():
+            setattr(self.counts, name, value)
 
     def _workstreams(self) -> list[Workstream]:
         created = Workstream.objects.bulk_create(
@@ -193,17 +269,23 @@ class Generator:
             tags.append(rng.sample(workstreams, k=rng.choice((0, 1, 1, 2))))
             if len(batch) == BATCH_SIZE or index == len(dates):
                 self._save(batch, tags, latest)
+                for award, chosen in zip(batch, tags, strict=True):
+                    for workstream in chosen:
+                        self.awards_by_workstream.setdefault(workstream.pk, []).append(award.pk)
                 self.counts.awards += len(batch)
                 self.progress(self.counts.awards, self.total)
                 batch, tags = [], []
 
     @staticmethod
     def _save(batch: list[Award], tags: list[list[Workstream]], latest: dict):
-        Award.objects.bulk_create(batch)
-        Award.workstreams.through.objects.bulk_create(
-            Award.workstreams.through(award_id=award.pk, workstream_id=workstream.pk)
-            for award, workstreams in zip(batch, tags, strict=True)
-            for workstream in workstreams
+        copy_in(Award, batch)
+        copy_links(
+            Award.workstreams,
+            (
+                (award.pk, workstream.pk)
+                for award, workstreams in zip(batch, tags, strict=True)
+                for workstream in workstreams
+            ),
         )
         # Only awards already saved may be followed on, so their ids are known.
         for award in batch:

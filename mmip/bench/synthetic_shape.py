@@ -17,7 +17,10 @@ from mmip.dates import DatePrecision
 from mmip.models import Organisation
 
 AWARD_PREFIX = "360G-MMIP-SYN-"
-SLUG_PATTERN = r"^synthetic-[a-z0-9-]+-[0-9]{4}$"
+# A slug (or a member of staff's user name): "synthetic-", words, and a number of at least
+# four figures, as ten thousand milestones need five.
+SLUG_PATTERN = r"^synthetic-[a-z0-9-]+-[0-9]{4,}$"
+ROUND_PREFIX = "Synthetic round "
 FIRST_YEAR, LAST_YEAR = 2005, 2025
 
 WORKSTREAMS = [

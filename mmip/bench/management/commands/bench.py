@@ -1,5 +1,6 @@
 """manage.py bench (`make bench`): the funding explorer and its downloads at 100,000 awards,
-and the main pages on the demo record.
+/progress/ and a workstream's page with 10,000 milestones beside them, and the main pages on
+the demo record.
 
 It never touches the configured database: it works in databases of its own on the same
 server (mmip/bench/databases.py), made on the first run and reused after. The explorer's
@@ -11,18 +12,20 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mmip.bench import explorer
+from mmip.bench import explorer, progress_pages
 from mmip.bench.databases import bench_database, beside, switched_to
 from mmip.bench.demo_pages import markdown, measure_demo_pages
 from mmip.bench.explorer_report import Report
 from mmip.bench.measure import measuring
 from mmip.bench.report import write_section
+from mmip.bench.synthetic import default_milestones
 
 
 class Command(BaseCommand):
     help = (
-        "Measure the funding explorer's pages and full downloads at 100,000 synthetic awards in "
-        "a separate database (<configured name>_bench or BENCH_DATABASE_URL, created and reused), "
+        "Measure the funding explorer's pages and full downloads at 100,000 synthetic awards, and "
+        "/progress/ and a workstream's page with 10,000 synthetic milestones and their reporting, "
+        "in a separate database (<configured name>_bench or BENCH_DATABASE_URL, created and reused), "
         "and the main pages on the demo record (in <that name>_demo), and write the figures to "
         "docs/benchmarks.md."
     )
@@ -33,6 +36,11 @@ class Command(BaseCommand):
             type=int,
             default=100_000,
             help="Awards in the benchmark database (default 100,000).",
+        )
+        parser.add_argument(
+            "--milestones",
+            type=int,
+            help="Milestones in the benchmark database (default a tenth of the awards).",
         )
         parser.add_argument(
             "--compare-awards",
@@ -69,11 +77,14 @@ class Command(BaseCommand):
         big = bench_database(options["database_name"])
         if not options["pages_only"]:
             explorer.check_urls()
+            progress_pages.check_urls()
         if options["download"]:
             with switched_to(big), measuring():
                 self.stdout.write(json.dumps(explorer.download_figures(options["download"])))
             return
-        for option in ("awards", "compare_awards", "repeat", "download_runs"):
+        if options["milestones"] is None:
+            options["milestones"] = default_milestones(options["awards"])
+        for option in ("awards", "milestones", "compare_awards", "repeat", "download_runs"):
             if options[option] < 1:
                 raise CommandError(f"--{option.replace('_', '-')} must be at least 1.")
         timing = {"warmup": options["warmup"], "repeat": options["repeat"], "say": self.say}
@@ -82,7 +93,9 @@ class Command(BaseCommand):
             measured = explorer.measure_at_scale(
                 big,
                 awards=options["awards"],
+                milestones=options["milestones"],
                 compare_awards=options["compare_awards"],
+                compare_milestones=default_milestones(options["compare_awards"]),
                 download_runs=options["download_runs"],
                 verbosity=self.verbosity,
                 **timing,
