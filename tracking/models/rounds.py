@@ -119,6 +119,3 @@ class ReportingRound(models.Model):
         for row in rows:
             row["update"] = updates.get(row["key"])
         return rows
-
-
-# Progress updates -----------------------------------------------------------------------

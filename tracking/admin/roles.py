@@ -1,0 +1,38 @@
+"""Who reports on and who reviews each workstream: the inline the workstream's page gains,
+and the list of every role."""
+
+from django.contrib import admin
+
+from mmip.admin_base import HistoryAdmin
+from tracking.models import WorkstreamRole
+from workstreams.models import Workstream
+
+
+class WorkstreamRoleInline(admin.TabularInline):
+    model = WorkstreamRole
+    fields = ["user", "role"]
+    extra = 0
+    verbose_name = "reporter or reviewer"
+    verbose_name_plural = "Reporters and reviewers"
+
+
+# workstreams/admin.py may not import tracking (tracking sits above workstreams in the
+# layers), so the workstream's page gains its reporters and reviewers here: the admin that
+# workstreams registered (its admin module is loaded first, in INSTALLED_APPS order) is
+# replaced by a subclass of itself with one more inline, keeping all it already does.
+_RegisteredWorkstreamAdmin = type(admin.site.get_model_admin(Workstream))
+admin.site.unregister(Workstream)
+
+
+@admin.register(Workstream)
+class WorkstreamWithRolesAdmin(_RegisteredWorkstreamAdmin):
+    inlines = [*_RegisteredWorkstreamAdmin.inlines, WorkstreamRoleInline]
+
+
+@admin.register(WorkstreamRole)
+class WorkstreamRoleAdmin(HistoryAdmin):
+    list_display = ["user", "role", "workstream"]
+    list_filter = ["role", "workstream"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "workstream__name"]
+    list_select_related = ["user", "workstream"]
+    autocomplete_fields = ["workstream"]
