@@ -1,12 +1,17 @@
 """The kept history of status and rating: read-only, as every change is written by the
-approval that made it. An inline on the page of what changed, and a list of them all."""
+approval that made it. An inline on the page of the commitment, milestone or initiative that
+changed, and a list of them all."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from mmip.admin_base import HistoryAdmin
+from tracking.admin.extending import take_over
+from tracking.admin.filters import KindOfRecordFilter, WorkstreamOfRecordFilter
 from tracking.models import StatusChange
+from tracking.models.updates import TRACKED_TARGETS
+from workstreams.models import Initiative, Milestone
 
 
 def update_link(update_id: int | None):
@@ -26,7 +31,9 @@ class StatusChangeInline(admin.TabularInline):
     verbose_name_plural = "Changes of status and rating (made by approved updates)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+        # Each row is titled with its record (StatusChange.__str__), which the formset does
+        # not fill in from the page's own: joined here, or it would cost a query a row.
+        return super().get_queryset(request).select_related(*TRACKED_TARGETS, "changed_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -43,14 +50,30 @@ class StatusChangeInline(admin.TabularInline):
         return update_link(obj.update_id)
 
 
+# A milestone's and an initiative's pages gain their status history, as a commitment's has
+# it (tracking/admin/extending.py).
+_RegisteredMilestoneAdmin = take_over(Milestone)
+_RegisteredInitiativeAdmin = take_over(Initiative)
+
+
+@admin.register(Milestone)
+class MilestoneWithHistoryAdmin(_RegisteredMilestoneAdmin):
+    inlines = [*_RegisteredMilestoneAdmin.inlines, StatusChangeInline]
+
+
+@admin.register(Initiative)
+class InitiativeWithHistoryAdmin(_RegisteredInitiativeAdmin):
+    inlines = [*_RegisteredInitiativeAdmin.inlines, StatusChangeInline]
+
+
 @admin.register(StatusChange)
 class StatusChangeAdmin(HistoryAdmin):
     """Read-only: every change is written by the approval that made it."""
 
-    list_display = ["commitment", "changed_at", "summary", "changed_by", "approved_update"]
-    list_filter = ["commitment__workstream"]
-    search_fields = ["commitment__title", "reason"]
-    list_select_related = ["commitment", "changed_by"]
+    list_display = ["record_changed", "changed_at", "summary", "changed_by", "approved_update"]
+    list_filter = [KindOfRecordFilter, WorkstreamOfRecordFilter]
+    search_fields = ["commitment__title", "milestone__title", "initiative__name", "reason"]
+    list_select_related = [*TRACKED_TARGETS, "changed_by"]
     date_hierarchy = "changed_at"
 
     def has_add_permission(self, request):
@@ -61,6 +84,11 @@ class StatusChangeAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="what changed")
+    def record_changed(self, obj):
+        record = obj.record
+        return f"{record._meta.verbose_name.capitalize()}: {record}"
 
     @admin.display(description="change")
     def summary(self, obj):

@@ -4,6 +4,7 @@ and the list of every role."""
 from django.contrib import admin
 
 from mmip.admin_base import HistoryAdmin
+from tracking.admin.extending import take_over
 from tracking.models import WorkstreamRole
 from workstreams.models import Workstream
 
@@ -16,12 +17,8 @@ class WorkstreamRoleInline(admin.TabularInline):
     verbose_name_plural = "Reporters and reviewers"
 
 
-# workstreams/admin.py may not import tracking (tracking sits above workstreams in the
-# layers), so the workstream's page gains its reporters and reviewers here: the admin that
-# workstreams registered (its admin module is loaded first, in INSTALLED_APPS order) is
-# replaced by a subclass of itself with one more inline, keeping all it already does.
-_RegisteredWorkstreamAdmin = type(admin.site.get_model_admin(Workstream))
-admin.site.unregister(Workstream)
+# The workstream's page gains its reporters and reviewers (tracking/admin/extending.py).
+_RegisteredWorkstreamAdmin = take_over(Workstream)
 
 
 @admin.register(Workstream)
