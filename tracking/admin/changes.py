@@ -1,17 +1,15 @@
 """The kept history of status and rating: read-only, as every change is written by the
 approval that made it. An inline on the page of the commitment, milestone or initiative that
-changed, and a list of them all."""
+changed (a milestone's and an initiative's: extending.py), and a list of them all."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from mmip.admin_base import HistoryAdmin
-from tracking.admin.extending import take_over
 from tracking.admin.filters import KindOfRecordFilter, WorkstreamOfRecordFilter
 from tracking.models import StatusChange
 from tracking.models.updates import TRACKED_TARGETS
-from workstreams.models import Initiative, Milestone
 
 
 def update_link(update_id: int | None):
@@ -48,22 +46,6 @@ class StatusChangeInline(admin.TabularInline):
     @admin.display(description="update")
     def approved_update(self, obj):
         return update_link(obj.update_id)
-
-
-# A milestone's and an initiative's pages gain their status history, as a commitment's has
-# it (tracking/admin/extending.py).
-_RegisteredMilestoneAdmin = take_over(Milestone)
-_RegisteredInitiativeAdmin = take_over(Initiative)
-
-
-@admin.register(Milestone)
-class MilestoneWithHistoryAdmin(_RegisteredMilestoneAdmin):
-    inlines = [*_RegisteredMilestoneAdmin.inlines, StatusChangeInline]
-
-
-@admin.register(Initiative)
-class InitiativeWithHistoryAdmin(_RegisteredInitiativeAdmin):
-    inlines = [*_RegisteredInitiativeAdmin.inlines, StatusChangeInline]
 
 
 @admin.register(StatusChange)

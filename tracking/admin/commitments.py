@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from mmip.admin_base import PUBLISHING, LateFilter, PublishableAdmin
 from tracking.admin.changes import StatusChangeInline
+from tracking.admin.filters import REPORTING_FILTERS
 from tracking.models import Commitment
 from tracking.services import EVIDENCE_FIELDS
 
@@ -11,7 +12,14 @@ from tracking.services import EVIDENCE_FIELDS
 @admin.register(Commitment)
 class CommitmentAdmin(PublishableAdmin):
     list_display = ["title", "workstream", "status", "rating", "due", "late", "is_published"]
-    list_filter = ["is_published", "workstream", "status", "rating", LateFilter]
+    list_filter = [
+        "is_published",
+        "workstream",
+        "status",
+        "rating",
+        LateFilter,
+        *REPORTING_FILTERS,
+    ]
     search_fields = ["title", "description", "source_reference"]
     autocomplete_fields = ["workstream", "source", "owners", *EVIDENCE_FIELDS]
     list_select_related = ["workstream"]

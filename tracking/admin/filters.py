@@ -4,6 +4,8 @@ one it offers, and lists what it would without it."""
 from django.contrib import admin
 from django.db.models import Q
 
+from tracking.models import ReportingRound, WorkstreamRole
+from tracking.models.rounds import kind_of, of_workstreams
 from tracking.models.updates import TRACKED_TARGETS
 from workstreams.models import Workstream
 
@@ -54,3 +56,48 @@ class WorkstreamOfRecordFilter(admin.SimpleListFilter):
         for field in TRACKED_TARGETS:
             condition |= Q(**{f"{field}__workstream": workstream})
         return queryset.filter(condition)
+
+
+class StillToReportFilter(admin.SimpleListFilter):
+    """Of a workstream, commitment, milestone, initiative or indicator period: what a round
+    asks about that has had no update in it yet, approved or awaiting review
+    (ReportingRound.still_to_report). Rounds are offered newest first, the open ones only."""
+
+    title = "still needs an update in"
+    parameter_name = "to_report_in"
+
+    def lookups(self, request, model_admin):
+        self.rounds = {
+            str(round_.pk): round_ for round_ in ReportingRound.objects.filter(is_open=True)
+        }
+        return [(pk, round_.name) for pk, round_ in self.rounds.items()]
+
+    def queryset(self, request, queryset):
+        round_ = self.rounds.get(self.value() or "")
+        if round_ is None:
+            return queryset
+        kind = kind_of(queryset.model)
+        return queryset.filter(pk__in=round_.still_to_report(kind).values("pk"))
+
+
+class MyWorkstreamsFilter(admin.SimpleListFilter):
+    """Of a workstream or anything of one: those of the workstreams the member of staff
+    reports on or reviews (a period through any of its indicator's)."""
+
+    title = "my workstreams"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Those I report on or review")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        mine = WorkstreamRole.objects.workstreams_of(
+            request.user, WorkstreamRole.Role.REPORTER, WorkstreamRole.Role.REVIEWER
+        )
+        return queryset.filter(of_workstreams(kind_of(queryset.model), mine))
+
+
+# On each list of what a reporting round asks about (ROUND_KINDS).
+REPORTING_FILTERS = [StillToReportFilter, MyWorkstreamsFilter]

@@ -1,12 +1,10 @@
-"""Who reports on and who reviews each workstream: the inline the workstream's page gains,
-and the list of every role."""
+"""Who reports on and who reviews each workstream: the inline the workstream's page gains
+(extending.py), and the list of every role."""
 
 from django.contrib import admin
 
 from mmip.admin_base import HistoryAdmin
-from tracking.admin.extending import take_over
 from tracking.models import WorkstreamRole
-from workstreams.models import Workstream
 
 
 class WorkstreamRoleInline(admin.TabularInline):
@@ -15,15 +13,6 @@ class WorkstreamRoleInline(admin.TabularInline):
     extra = 0
     verbose_name = "reporter or reviewer"
     verbose_name_plural = "Reporters and reviewers"
-
-
-# The workstream's page gains its reporters and reviewers (tracking/admin/extending.py).
-_RegisteredWorkstreamAdmin = take_over(Workstream)
-
-
-@admin.register(Workstream)
-class WorkstreamWithRolesAdmin(_RegisteredWorkstreamAdmin):
-    inlines = [*_RegisteredWorkstreamAdmin.inlines, WorkstreamRoleInline]
 
 
 @admin.register(WorkstreamRole)

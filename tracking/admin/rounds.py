@@ -1,12 +1,13 @@
-"""Reporting rounds: each round's page shows what has had its update in it and what still
-needs one."""
+"""Reporting rounds: each round's page shows what it asks about (ReportingRound.reporting():
+workstreams, commitments, milestones, initiatives and indicator periods), what has had its
+update in it and what still needs one."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
 from mmip.admin_base import HistoryAdmin, related_total
-from tracking.models import ProgressUpdate, ReportingRound, UpdateState
+from tracking.models import REPORTED_STATES, ProgressUpdate, ReportingRound
 
 
 @admin.register(ReportingRound)
@@ -30,9 +31,7 @@ class ReportingRoundAdmin(HistoryAdmin):
             .get_queryset(request)
             .annotate(
                 _submitted=related_total(
-                    ProgressUpdate.objects.filter(
-                        state__in=[UpdateState.SUBMITTED, UpdateState.APPROVED]
-                    )
+                    ProgressUpdate.objects.filter(state__in=REPORTED_STATES)
                     .values("round")
                     .annotate(submitted=Count("pk")),
                     "submitted",
@@ -63,14 +62,14 @@ class ReportingRoundAdmin(HistoryAdmin):
                 (
                     row["target"]._meta.verbose_name.capitalize(),
                     row["target"],
-                    row["workstream"],
+                    ", ".join(str(workstream) for workstream in row["workstreams"]),
                     _update_state(row["update"]),
                 )
                 for row in rows
             ),
         )
         return format_html(
-            "<p>{}</p><table><thead><tr><th scope='col'>What</th><th scope='col'>Workstream"
+            "<p>{}</p><table><thead><tr><th scope='col'>What</th><th scope='col'>Workstreams"
             "</th><th scope='col'>Its update in this round</th></tr></thead><tbody>{}</tbody>"
             "</table>",
             summary,
@@ -79,7 +78,7 @@ class ReportingRoundAdmin(HistoryAdmin):
 
 
 def _has_had_its_update(update: ProgressUpdate | None) -> bool:
-    return update is not None and update.state in [UpdateState.SUBMITTED, UpdateState.APPROVED]
+    return update is not None and update.state in REPORTED_STATES
 
 
 def _update_state(update: ProgressUpdate | None) -> str:

@@ -20,11 +20,14 @@ from tracking.models.roles import (
     has_role,
 )
 from tracking.models.rounds import (
+    ROUND_KINDS,
     DateRange,
     ReportingRound,
+    ReportingRoundQuerySet,
 )
 from tracking.models.updates import (
     EDITABLE_STATES,
+    REPORTED_STATES,
     REVIEWED_STATES,
     UPDATE_TARGETS,
     ProgressUpdate,
@@ -37,7 +40,9 @@ from tracking.models.updates import (
 __all__ = [
     "EDITABLE_STATES",
     "OPEN_STATUSES",
+    "REPORTED_STATES",
     "REVIEWED_STATES",
+    "ROUND_KINDS",
     "SAYS_SOMETHING",
     "UPDATE_TARGETS",
     "Commitment",
@@ -48,6 +53,7 @@ __all__ = [
     "ProgressUpdateQuerySet",
     "Rating",
     "ReportingRound",
+    "ReportingRoundQuerySet",
     "StaffOnlyQuerySet",
     "StatusChange",
     "StatusChangeQuerySet",

@@ -29,6 +29,8 @@ class UpdateState(models.TextChoices):
 # States in which the author may still edit the update and (re)submit it.
 EDITABLE_STATES = [UpdateState.DRAFT, UpdateState.RETURNED]
 REVIEWED_STATES = [UpdateState.RETURNED, UpdateState.APPROVED]
+# An update that counts as its target's in a round: approved, or with its reviewers.
+REPORTED_STATES = [UpdateState.SUBMITTED, UpdateState.APPROVED]
 
 # An update is on exactly one target. Each kind of target is a nullable foreign key, named
 # here with the path from it to the workstream whose reporters write its updates and whose

@@ -13,10 +13,10 @@ from mmip.dates import DatePrecision, format_date, precision_field
 from mmip.records import PublicQuerySet, RecordHistory
 from tracking.models.commitments import Rating
 from tracking.models.roles import WorkstreamRole
-from tracking.models.rounds import ReportingRound
 from tracking.models.update_rules import (
     CONSTRAINTS,
     EDITABLE_STATES,
+    REPORTED_STATES,
     REVIEWED_STATES,
     STATUSES,
     TRACKED_TARGETS,
@@ -32,6 +32,7 @@ from workstreams.periods import Qualifier
 # tracking.models import them from this module.
 __all__ = [
     "EDITABLE_STATES",
+    "REPORTED_STATES",
     "REVIEWED_STATES",
     "STATUSES",
     "TRACKED_TARGETS",
@@ -161,7 +162,7 @@ class ProgressUpdate(models.Model):
         help_text="For an update on one reporting period of an indicator: its actual figure.",
     )
     round = models.ForeignKey(
-        ReportingRound,
+        "ReportingRound",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
