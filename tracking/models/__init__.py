@@ -13,6 +13,7 @@ from tracking.models.commitments import (
     CommitmentStatus,
     late_condition,
 )
+from tracking.models.reminders import ReminderSent
 from tracking.models.roles import (
     StaffOnlyQuerySet,
     WorkstreamRole,
@@ -52,6 +53,7 @@ __all__ = [
     "ProgressUpdate",
     "ProgressUpdateQuerySet",
     "Rating",
+    "ReminderSent",
     "ReportingRound",
     "ReportingRoundQuerySet",
     "StaffOnlyQuerySet",
