@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from mmip.admin_base import PUBLISHING, LateFilter, PublishableAdmin
 from tracking.admin.changes import StatusChangeInline
-from tracking.admin.filters import REPORTING_FILTERS
+from tracking.admin.filters import REPORTING_FILTERS, NeedsAttentionFilter
 from tracking.models import Commitment
 from tracking.services import EVIDENCE_FIELDS
 
@@ -19,6 +19,7 @@ class CommitmentAdmin(PublishableAdmin):
         "rating",
         LateFilter,
         *REPORTING_FILTERS,
+        NeedsAttentionFilter,
     ]
     search_fields = ["title", "description", "source_reference"]
     autocomplete_fields = ["workstream", "source", "owners", *EVIDENCE_FIELDS]

@@ -1,7 +1,7 @@
 """What tracking adds to the pages of records of the apps below it, which may not import
 tracking: a workstream's reporters and reviewers, a milestone's and an initiative's status
 history, and, on each list of what a reporting round asks about, the filters of what still
-needs an update and of my workstreams. Their admin module is loaded first (INSTALLED_APPS
+needs an update, of my workstreams and of what needs attention. Their admin module is loaded first (INSTALLED_APPS
 order), and tracking registers a subclass in its place, keeping all it already does.
 Reporting periods, which workstreams keeps only as an inline of their indicator's page,
 get their own list here, with those filters."""
@@ -11,7 +11,7 @@ from django.db import models
 
 from mmip.admin_base import HistoryAdmin
 from tracking.admin.changes import StatusChangeInline
-from tracking.admin.filters import REPORTING_FILTERS
+from tracking.admin.filters import REPORTING_FILTERS, NeedsAttentionFilter
 from tracking.admin.roles import WorkstreamRoleInline
 from workstreams.models import IndicatorPeriod, Initiative, Milestone, Workstream
 
@@ -38,13 +38,21 @@ class WorkstreamWithRolesAdmin(_RegisteredWorkstreamAdmin):
 @admin.register(Milestone)
 class MilestoneWithHistoryAdmin(_RegisteredMilestoneAdmin):
     inlines = [*_RegisteredMilestoneAdmin.inlines, StatusChangeInline]
-    list_filter = [*_RegisteredMilestoneAdmin.list_filter, *REPORTING_FILTERS]
+    list_filter = [
+        *_RegisteredMilestoneAdmin.list_filter,
+        *REPORTING_FILTERS,
+        NeedsAttentionFilter,
+    ]
 
 
 @admin.register(Initiative)
 class InitiativeWithHistoryAdmin(_RegisteredInitiativeAdmin):
     inlines = [*_RegisteredInitiativeAdmin.inlines, StatusChangeInline]
-    list_filter = [*_RegisteredInitiativeAdmin.list_filter, *REPORTING_FILTERS]
+    list_filter = [
+        *_RegisteredInitiativeAdmin.list_filter,
+        *REPORTING_FILTERS,
+        NeedsAttentionFilter,
+    ]
 
 
 @admin.register(IndicatorPeriod)

@@ -4,10 +4,11 @@ one it offers, and lists what it would without it."""
 from django.contrib import admin
 from django.db.models import Q
 
-from tracking.models import ReportingRound, WorkstreamRole
+from tracking.models import Commitment, ReportingRound, WorkstreamRole
 from tracking.models.rounds import kind_of, of_workstreams
 from tracking.models.updates import TRACKED_TARGETS
-from workstreams.models import Workstream
+from workstreams.models import Initiative, Milestone, Workstream
+from workstreams.plans import UNDELIVERED
 
 # Record numbers are bigint: a longer run of digits is no record's and PostgreSQL refuses it.
 MAX_DIGITS = 18
@@ -101,3 +102,32 @@ class MyWorkstreamsFilter(admin.SimpleListFilter):
 
 # On each list of what a reporting round asks about (ROUND_KINDS).
 REPORTING_FILTERS = [StillToReportFilter, MyWorkstreamsFilter]
+
+
+# What a record of each kind can lack that staff should give it, as the parameter value, its
+# label and its rule. The staff's front page counts each by the same rule
+# (mmip/site/staff.py).
+TRACKED_WITHOUT_A_PLAN = Q(delivery_status__in=UNDELIVERED, planned_date__isnull=True)
+ATTENTION = {
+    Commitment: ("no-owner", "No owner named", Q(owners__isnull=True)),
+    Milestone: ("no-planned-date", "Tracked, with no planned date", TRACKED_WITHOUT_A_PLAN),
+    Initiative: ("no-planned-date", "Tracked, with no planned date", TRACKED_WITHOUT_A_PLAN),
+}
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Of a commitment, a milestone or an initiative: what it lacks that staff should give
+    it (ATTENTION)."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        value, label, _ = ATTENTION[model_admin.model]
+        return [(value, label)]
+
+    def queryset(self, request, queryset):
+        value, _, condition = ATTENTION[queryset.model]
+        if self.value() == value:
+            return queryset.filter(condition)
+        return queryset

@@ -18,7 +18,7 @@ from workstreams.plans import UNDELIVERED
 # What a round asks an update of, in the order its page lists them: each a kind of target of
 # a progress update (ProgressUpdate.round is unique with each).
 ROUND_KINDS = ["workstream", "commitment", "milestone", "initiative", "period"]
-_MODELS = {
+ROUND_MODELS = {
     "workstream": Workstream,
     "commitment": Commitment,
     "milestone": Milestone,
@@ -31,7 +31,7 @@ _INDICATOR_WORKSTREAMS = Indicator.workstreams.through
 
 def kind_of(model: type[models.Model]) -> str:
     """The kind of record (ROUND_KINDS) that ``model`` is."""
-    (kind,) = [kind for kind, of_kind in _MODELS.items() if of_kind is model]
+    (kind,) = [kind for kind, of_kind in ROUND_MODELS.items() if of_kind is model]
     return kind
 
 
@@ -46,7 +46,7 @@ def asked_about(kind: str, *, period_start, period_end) -> QuerySet:
     if kind == "commitment":
         return Commitment.objects.open()
     if kind in ("milestone", "initiative"):
-        return _MODELS[kind].objects.filter(
+        return ROUND_MODELS[kind].objects.filter(
             delivery_status__in=UNDELIVERED, workstream__isnull=False
         )
     if kind == "period":
