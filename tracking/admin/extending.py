@@ -1,10 +1,10 @@
 """What tracking adds to the pages of records of the apps below it, which may not import
 tracking: a workstream's reporters and reviewers, a milestone's and an initiative's status
 history, and, on each list of what a reporting round asks about, the filters of what still
-needs an update, of my workstreams and of what needs attention. Their admin module is loaded first (INSTALLED_APPS
-order), and tracking registers a subclass in its place, keeping all it already does.
-Reporting periods, which workstreams keeps only as an inline of their indicator's page,
-get their own list here, with those filters."""
+needs an update, of my workstreams and of what needs attention. Their admin module is
+loaded first (INSTALLED_APPS order), and tracking registers a subclass in its place, keeping
+all it already does. Reporting periods, which workstreams keeps only as an inline of their
+indicator's page, get their own list here, with those filters."""
 
 from django.contrib import admin
 from django.db import models
