@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 from tests.test_settings_and_setup import UNUSED_DATABASE_URL, run_manage
@@ -471,3 +472,44 @@ def test_a_bad_email_setting_is_refused_with_its_name(variable, value, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+# What a run costs ----------------------------------------------------------------------
+
+
+def test_a_run_costs_the_same_with_3_and_30_things_to_tell(programme):
+    def add(count):
+        for _ in range(count):
+            f.CommitmentFactory(workstream=programme.skills, status="in-progress")
+            f.MilestoneFactory(
+                workstream=programme.skills,
+                delivery_status="at-risk",
+                planned_date=datetime.date(2026, 1, 1),
+            )
+            indicator = f.IndicatorFactory()
+            indicator.workstreams.set([programme.skills])
+            f.IndicatorPeriodFactory(
+                indicator=indicator,
+                start=datetime.date(2026, 10, 1),
+                end=datetime.date(2026, 12, 31),
+            )
+            submitted(programme.reporter, commitment=programme.skills.commitments.last())
+
+    def cost(day):
+        ReminderSent.objects.all().delete()
+        with time_machine.travel(day, tick=False), CaptureQueriesContext(connection) as queries:
+            run()
+        return len(queries)
+
+    add(3)
+    three = cost(DURING_THE_ROUND)
+    add(27)
+    # For each person: the open rounds, their unfinished updates in each, what each kind
+    # still needs, late commitments and milestones, what awaits their review (with the
+    # workstreams of any indicator), whether they had today's reminder, and its claim.
+    assert cost(DURING_THE_ROUND) == three
+    reviewer = [message for message in mail.outbox if message.to == ["reviewer@example.org"]]
+    assert [message.subject for message in reviewer] == [
+        "MMIP reporting: 3 to review",
+        "MMIP reporting: 30 to review",
+    ]
