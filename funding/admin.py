@@ -49,6 +49,15 @@ class FundingProgrammeAdmin(PublishableAdmin):
     ]
 
 
+class RecipientOrgIdFilter(admin.EmptyFieldListFilter):
+    """Whether the recipient has an organisation identifier: without one, an award cannot be
+    matched to its recipient in 360Giving tools (the staff's front page counts them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "recipient's organisation identifier"
+
+
 @admin.register(Award)
 class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
     resource_classes = [AwardResource]
@@ -68,6 +77,7 @@ class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
         ("funder", admin.RelatedOnlyFieldListFilter),
         ("programme", admin.RelatedOnlyFieldListFilter),
         "workstreams",
+        ("recipient__org_id", RecipientOrgIdFilter),
     ]
     search_fields = ["identifier", "title", *organisation_names("funder", "recipient")]
     autocomplete_fields = [

@@ -25,6 +25,7 @@ from skills.models import (
 from tests import factories
 from workstreams.models import (
     Indicator,
+    IndicatorPeriod,
     IndicatorValue,
     Initiative,
     Milestone,
@@ -46,6 +47,7 @@ FACTORIES = {
     Milestone: factories.MilestoneFactory,
     Output: factories.OutputFactory,
     Indicator: factories.IndicatorFactory,
+    IndicatorPeriod: factories.IndicatorPeriodFactory,
     IndicatorValue: factories.IndicatorValueFactory,
     FundingProgramme: factories.FundingProgrammeFactory,
     Award: factories.AwardFactory,

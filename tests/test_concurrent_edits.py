@@ -43,6 +43,7 @@ EDITS = {
     "workstreams.Output": ("title", "Changed by the first", "Typed by the second"),
     "workstreams.Indicator": ("name", "Changed by the first", "Typed by the second"),
     "workstreams.IndicatorValue": ("period", "Changed by the first", "Typed by the second"),
+    "workstreams.IndicatorPeriod": ("start", "1990-01-01", "1991-01-01"),
     "funding.FundingProgramme": ("name", "Changed by the first", "Typed by the second"),
     "funding.Award": ("title", "Changed by the first", "Typed by the second"),
     "skills.ApprenticeshipProgramme": ("name", "Changed by the first", "Typed by the second"),

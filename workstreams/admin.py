@@ -202,7 +202,14 @@ class MilestoneAdmin(PlannedWorkAdmin):
 @admin.register(Output)
 class OutputAdmin(PublishableAdmin):
     list_display = ["title", "kind", WHEN, "publisher_names", "is_published"]
-    list_filter = ["is_published", "kind", "workstreams"]
+    list_filter = [
+        "is_published",
+        "kind",
+        "workstreams",
+        # With neither, a reader has nowhere to find the output (the staff's front page).
+        ("url", admin.EmptyFieldListFilter),
+        ("source_url", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "summary", "contact", *organisation_names("publishers")]
     autocomplete_fields = ["publishers", "workstreams", "initiative"]
     prepopulated_fields = {"slug": ["title"]}

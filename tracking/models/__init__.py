@@ -13,6 +13,7 @@ from tracking.models.commitments import (
     CommitmentStatus,
     late_condition,
 )
+from tracking.models.reminders import ReminderSent
 from tracking.models.roles import (
     StaffOnlyQuerySet,
     WorkstreamRole,
@@ -20,11 +21,14 @@ from tracking.models.roles import (
     has_role,
 )
 from tracking.models.rounds import (
+    ROUND_KINDS,
     DateRange,
     ReportingRound,
+    ReportingRoundQuerySet,
 )
 from tracking.models.updates import (
     EDITABLE_STATES,
+    REPORTED_STATES,
     REVIEWED_STATES,
     UPDATE_TARGETS,
     ProgressUpdate,
@@ -37,7 +41,9 @@ from tracking.models.updates import (
 __all__ = [
     "EDITABLE_STATES",
     "OPEN_STATUSES",
+    "REPORTED_STATES",
     "REVIEWED_STATES",
+    "ROUND_KINDS",
     "SAYS_SOMETHING",
     "UPDATE_TARGETS",
     "Commitment",
@@ -47,7 +53,9 @@ __all__ = [
     "ProgressUpdate",
     "ProgressUpdateQuerySet",
     "Rating",
+    "ReminderSent",
     "ReportingRound",
+    "ReportingRoundQuerySet",
     "StaffOnlyQuerySet",
     "StatusChange",
     "StatusChangeQuerySet",

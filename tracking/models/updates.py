@@ -1,77 +1,52 @@
-"""Progress updates and their review (four eyes), and the kept history of every change of a
-commitment's status or rating."""
+"""Progress updates and their review (four eyes): what each is on, what it would change, and
+where it stands. Its rules, each a named constraint beside the same rule in words, are in
+update_rules.py."""
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from funding.models import Award
-from mmip.dates import (
-    DatePrecision,
-    format_date,
-    precision_condition,
-    precision_field,
-    precision_problem,
+from mmip.dates import DatePrecision, format_date, precision_field
+from mmip.records import PublicQuerySet, RecordHistory
+from tracking.models.commitments import Rating
+from tracking.models.roles import WorkstreamRole
+from tracking.models.update_rules import (
+    CONSTRAINTS,
+    EDITABLE_STATES,
+    REPORTED_STATES,
+    REVIEWED_STATES,
+    STATUSES,
+    TRACKED_TARGETS,
+    UPDATE_TARGETS,
+    UpdateState,
+    exactly_one_of,
+    problems,
 )
-from mmip.ratings import SAYS_SOMETHING
-from mmip.records import (
-    PublicQuerySet,
-    RecordHistory,
-)
-from tracking.models.commitments import (
-    CommitmentStatus,
-    Rating,
-    rating_has_a_reason,
-    rating_problems,
-)
-from tracking.models.roles import WorkstreamRole, has_role
-from tracking.models.rounds import ReportingRound
 from workstreams.models import Indicator, IndicatorPeriod, Initiative, Milestone, Output, Workstream
 from workstreams.periods import Qualifier
-from workstreams.plans import CLOSED, DeliveryStatus
 
-
-class UpdateState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Awaiting review"
-    RETURNED = "returned", "Returned to its author"
-    APPROVED = "approved", "Approved"
-
-
-# States in which the author may still edit the update and (re)submit it.
-EDITABLE_STATES = [UpdateState.DRAFT, UpdateState.RETURNED]
-REVIEWED_STATES = [UpdateState.RETURNED, UpdateState.APPROVED]
-
-# An update is on exactly one target. Each kind of target is a nullable foreign key, named
-# here with the path from it to the workstream whose reporters write its updates and whose
-# reviewers approve them. Milestones and indicator periods join the same way: a key, a line
-# here, and the constraint below follows.
-UPDATE_TARGETS = {
-    "workstream": "workstream",
-    "commitment": "commitment__workstream",
-    "milestone": "milestone__workstream",
-    "initiative": "initiative__workstream",
-    # An indicator may belong to several workstreams: a reporter of any of them may report on
-    # its periods, and a reviewer of any of them may review the update.
-    "period": "period__indicator__workstreams",
-}
-# What carries a status and a rating, and so a history of them (StatusChange).
-TRACKED_TARGETS = ["commitment", "milestone", "initiative"]
-# A commitment's statuses and a milestone's or initiative's, for the fields that hold either.
-STATUSES = list(dict([*CommitmentStatus.choices, *DeliveryStatus.choices]).items())
+# The update's states and targets are named here too, as the status history (changes.py) and
+# tracking.models import them from this module.
+__all__ = [
+    "EDITABLE_STATES",
+    "REPORTED_STATES",
+    "REVIEWED_STATES",
+    "STATUSES",
+    "TRACKED_TARGETS",
+    "UPDATE_TARGETS",
+    "ProgressUpdate",
+    "ProgressUpdateQuerySet",
+    "UpdateState",
+    "exactly_one_of",
+    "on_workstreams",
+]
 
 # Targets reached through a many-to-many relation, matched by a subquery rather than a join
 # so that an update is listed once however many of one's workstreams its target is in.
 MANY_WORKSTREAMS = {"period": ("period__indicator", Indicator.workstreams.through, "indicator")}
-
-
-def exactly_one_of(fields) -> Q:
-    condition = Q()
-    for chosen in fields:
-        condition |= Q(**{f"{field}__isnull": field != chosen for field in fields})
-    return condition
 
 
 def on_workstreams(workstream_ids, path: str = "") -> Q:
@@ -187,7 +162,7 @@ class ProgressUpdate(models.Model):
         help_text="For an update on one reporting period of an indicator: its actual figure.",
     )
     round = models.ForeignKey(
-        ReportingRound,
+        "ReportingRound",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -298,119 +273,7 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=exactly_one_of(UPDATE_TARGETS), name="progress_update_on_one_target"
-            ),
-            models.CheckConstraint(
-                condition=Q(narrative__regex=SAYS_SOMETHING),
-                name="progress_update_has_a_narrative",
-            ),
-            models.CheckConstraint(
-                condition=Q(commitment__isnull=False)
-                | Q(milestone__isnull=False)
-                | Q(initiative__isnull=False)
-                | Q(new_status="", new_rating=""),
-                name="progress_update_status_and_rating_for_tracked_records",
-            ),
-            # Each kind of record has its own statuses.
-            models.CheckConstraint(
-                condition=Q(commitment__isnull=True)
-                | Q(new_status__in=["", *CommitmentStatus.values]),
-                name="progress_update_status_of_a_commitment",
-            ),
-            models.CheckConstraint(
-                condition=Q(commitment__isnull=False)
-                | Q(new_status__in=["", *DeliveryStatus.values]),
-                name="progress_update_status_of_planned_work",
-            ),
-            models.CheckConstraint(
-                condition=Q(milestone__isnull=False)
-                | Q(initiative__isnull=False)
-                | Q(new_forecast_date__isnull=True, new_actual_date__isnull=True),
-                name="progress_update_dates_for_planned_work",
-            ),
-            models.CheckConstraint(
-                condition=precision_condition("new_forecast_date", "new_forecast_precision"),
-                name="progress_update_forecast_matches_precision",
-            ),
-            models.CheckConstraint(
-                condition=precision_condition("new_actual_date", "new_actual_date_precision"),
-                name="progress_update_actual_date_matches_precision",
-            ),
-            models.CheckConstraint(
-                condition=Q(period__isnull=False)
-                | Q(
-                    new_actual__isnull=True,
-                    new_actual_qualifier=Qualifier.EXACT,
-                    new_actual_source_title="",
-                    new_actual_source_url="",
-                ),
-                name="progress_update_actual_for_periods",
-            ),
-            models.CheckConstraint(
-                condition=Q(new_actual__isnull=True)
-                | Q(new_actual__gte=0, new_actual_source_title__regex=SAYS_SOMETHING),
-                name="progress_update_actual_with_its_source",
-            ),
-            models.CheckConstraint(
-                condition=rating_has_a_reason("new_rating", "new_rating_reason"),
-                name="progress_update_rating_has_a_reason",
-            ),
-            models.CheckConstraint(
-                condition=Q(reviewer__isnull=True) | ~Q(reviewer=F("author")),
-                name="progress_update_not_reviewed_by_its_author",
-            ),
-            models.CheckConstraint(
-                condition=Q(state=UpdateState.DRAFT, submitted_at__isnull=True)
-                | Q(submitted_at__isnull=False, started_from__isnull=False)
-                & ~Q(state=UpdateState.DRAFT),
-                name="progress_update_submitted_with_its_starting_point",
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    state__in=REVIEWED_STATES, reviewer__isnull=False, reviewed_at__isnull=False
-                )
-                | Q(state__in=[UpdateState.DRAFT, UpdateState.SUBMITTED], reviewer__isnull=True),
-                name="progress_update_reviewed_by_someone",
-            ),
-            models.CheckConstraint(
-                condition=~Q(state=UpdateState.RETURNED) | Q(review_note__regex=SAYS_SOMETHING),
-                name="progress_update_returned_with_a_note",
-            ),
-            # A returned update is corrected and submitted again, not written afresh, so a
-            # round has one update for each thing it asks about.
-            models.UniqueConstraint(
-                fields=["round", "workstream"],
-                name="progress_update_one_per_workstream_per_round",
-                violation_error_message="This workstream already has an update in that round: "
-                "continue that one.",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "commitment"],
-                name="progress_update_one_per_commitment_per_round",
-                violation_error_message="This commitment already has an update in that round: "
-                "continue that one.",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "milestone"],
-                name="progress_update_one_per_milestone_per_round",
-                violation_error_message="This milestone already has an update in that round: "
-                "continue that one.",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "initiative"],
-                name="progress_update_one_per_initiative_per_round",
-                violation_error_message="This initiative already has an update in that round: "
-                "continue that one.",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "period"],
-                name="progress_update_one_per_period_per_round",
-                violation_error_message="This period already has an update in that round: "
-                "continue that one.",
-            ),
-        ]
+        constraints = CONSTRAINTS
         indexes = [
             # The reviewers' list of what awaits them reads updates by state, newest first; the
             # public's approved updates (/feeds/updates/, /progress/, a commitment's page)
@@ -429,7 +292,8 @@ class ProgressUpdate(models.Model):
 
     @property
     def target(self) -> models.Model | None:
-        """The workstream or commitment this update is on."""
+        """What this update is on: a workstream, a commitment, a milestone, an initiative or
+        an indicator period."""
         for field in UPDATE_TARGETS:
             if getattr(self, f"{field}_id") is not None:
                 return getattr(self, field)
@@ -476,134 +340,6 @@ class ProgressUpdate(models.Model):
         return self.state in EDITABLE_STATES
 
     def clean(self):
-        errors = {}
-        chosen = [field for field in UPDATE_TARGETS if getattr(self, f"{field}_id") is not None]
-        if len(chosen) != 1:
-            errors[NON_FIELD_ERRORS] = (
-                "Choose what this update is on: a workstream, a commitment, a milestone, an "
-                "initiative or an indicator period, only one."
-                if chosen
-                else "Choose what this update is on: a workstream, a commitment, a milestone, "
-                "an initiative or an indicator period."
-            )
-        if not self.narrative.strip():
-            errors["narrative"] = "Write the update: what has happened, in plain words."
-        errors.update(self._actual_problems())
-        errors.update(self._status_problems())
-        errors.update(
-            rating_problems(
-                self.new_rating,
-                self.new_rating_reason,
-                rating_field="new_rating",
-                reason_field="new_rating_reason",
-            )
-        )
-        errors.update(self._review_problems())
-        if self.is_editable and len(chosen) == 1:
-            errors.update(self._author_problems())
+        errors = problems(self)
         if errors:
             raise ValidationError(errors)
-
-    def _author_problems(self) -> dict:
-        """While its author may still change it: they must report on its workstream, and its
-        round must be open. Both read other tables, so the database cannot hold them as a
-        constraint; tracking/services.py asks them again at each step."""
-        problems = {}
-        workstreams = self.target_workstreams
-        if self.author_id and not any(
-            has_role(self.author, workstream.pk, WorkstreamRole.Role.REPORTER)
-            for workstream in workstreams
-        ):
-            names = " or ".join(str(workstream) for workstream in workstreams) or "any"
-            problems[NON_FIELD_ERRORS] = (
-                f"{self.author} is not a reporter of the {names} workstream, so cannot "
-                "write its updates."
-            )
-        if self.period_id and self.period.is_locked:
-            problems["period"] = (
-                f"The period {self.period.period_display} is locked: its actual is settled "
-                "and no update may change it."
-            )
-        if self.round_id and not self.round.is_open:
-            problems["round"] = f"The round {self.round} is closed: choose an open round, or none."
-        return problems
-
-    def _status_problems(self) -> dict:
-        """The rules of a new status, rating and dates, in words."""
-        tracked = any(getattr(self, f"{field}_id") for field in TRACKED_TARGETS)
-        planned = bool(self.milestone_id or self.initiative_id)
-        if not tracked and (self.new_status or self.new_rating):
-            return {
-                "new_status": "A new status or rating is for a commitment, a milestone or an "
-                "initiative: choose one, or clear them."
-            }
-        if not planned and (self.new_forecast_date or self.new_actual_date):
-            return {
-                "new_forecast_date": "A new forecast or date done is for a milestone or an "
-                "initiative: choose one, or clear them."
-            }
-        if self.commitment_id and self.new_status not in ["", *CommitmentStatus.values]:
-            return {"new_status": "That status is for a milestone or an initiative."}
-        if planned and self.new_status not in ["", *DeliveryStatus.values]:
-            return {"new_status": "That status is for a commitment."}
-        errors = {}
-        for field, precision in [
-            ("new_forecast_date", "new_forecast_precision"),
-            ("new_actual_date", "new_actual_date_precision"),
-        ]:
-            problem = precision_problem(getattr(self, field), getattr(self, precision))
-            if problem:
-                errors[field] = problem
-        if planned and self.new_status == DeliveryStatus.DONE and not self.new_actual_date:
-            target = self.target
-            if target is not None and target.actual_date is None:
-                errors["new_actual_date"] = "Give the date it was done: done work has one."
-        if self.new_actual_date and self.new_status != DeliveryStatus.DONE:
-            errors["new_actual_date"] = "A date done goes with the new status done."
-        if self.new_actual_date and self.new_actual_date > timezone.localdate():
-            errors["new_actual_date"] = "The date done is in the future: it records what happened."
-        if self.new_forecast_date and self.new_status in CLOSED:
-            errors["new_forecast_date"] = "Work that is done or dropped has no forecast."
-        return errors
-
-    def _actual_problems(self) -> dict:
-        """The rules of the new actual, in words."""
-        given = self.new_actual is not None
-        if not self.period_id and (
-            given
-            or self.new_actual_source_title
-            or self.new_actual_source_url
-            or self.new_actual_qualifier != Qualifier.EXACT
-        ):
-            return {
-                "new_actual": "A new actual is for an indicator period: choose the period, "
-                "or clear it."
-            }
-        if given and self.new_actual < 0:
-            return {"new_actual": "A figure cannot be negative."}
-        if given and not self.new_actual_source_title.strip():
-            return {"new_actual_source_title": "Name the source of the new actual."}
-        if not given and (self.new_actual_source_title or self.new_actual_source_url):
-            return {"new_actual": "A source is given without a figure: add the figure."}
-        return {}
-
-    def _review_problems(self) -> dict:
-        """The rules of the review, which the services keep and nobody types."""
-        if self.reviewer_id and self.reviewer_id == self.author_id:
-            return {NON_FIELD_ERRORS: "Nobody may review their own update: another reviewer must."}
-        if self.state == UpdateState.RETURNED and not self.review_note.strip():
-            return {NON_FIELD_ERRORS: "An update is returned with a note saying what to change."}
-        if self.state in REVIEWED_STATES and not (self.reviewer_id and self.reviewed_at):
-            return {NON_FIELD_ERRORS: "A reviewed update records who reviewed it and when."}
-        if self.state in [UpdateState.DRAFT, UpdateState.SUBMITTED] and self.reviewer_id:
-            return {NON_FIELD_ERRORS: "An update not yet reviewed has no reviewer."}
-        if self.state != UpdateState.DRAFT and (
-            self.submitted_at is None or self.started_from is None
-        ):
-            return {
-                NON_FIELD_ERRORS: "A submitted update records when it was submitted and what "
-                "its target was then."
-            }
-        if self.state == UpdateState.DRAFT and self.submitted_at is not None:
-            return {NON_FIELD_ERRORS: "A draft has not been submitted."}
-        return {}

@@ -1,244 +1,31 @@
-"""Staff pages for tracking: commitments, reporting rounds, progress updates and their
-review, status changes, and who reports on and reviews each workstream.
-
-Which updates a member of staff sees, writes and reviews follows their roles in each
-workstream (WorkstreamRole); their groups (Reporters, Reviewers) say only which kinds of
-page they may open. The review's buttons and actions call tracking/services.py, and a
-refusal comes back as a message on the page."""
+"""Progress updates and their review: the list (with what awaits me and what I have to
+finish), the form that offers only what its author reports on, and the review's buttons on
+an update's page and actions on the list, each calling tracking/services.py."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html, format_html_join
 
-from mmip.admin_base import PUBLISHING, HistoryAdmin, LateFilter, PublishableAdmin, related_total
+from mmip.admin_base import HistoryAdmin
 from tracking import services
 from tracking.models import (
     Commitment,
     ProgressUpdate,
     ReportingRound,
-    StatusChange,
     UpdateState,
     WorkstreamRole,
 )
+from tracking.services import EVIDENCE_FIELDS
 from workstreams.models import Indicator, IndicatorPeriod, Workstream
 
-EVIDENCE = [
-    "evidence_outputs",
-    "evidence_awards",
-    "evidence_milestones",
-    "evidence_initiatives",
-]
 SUBMIT = "_submit_for_review"
 
 
 def refusal_text(refusal: ValidationError) -> str:
     return " ".join(refusal.messages)
-
-
-def update_link(update_id: int | None):
-    """A link to an update's page by its number alone, so a list of them costs no query."""
-    if update_id is None:
-        return "—"
-    url = reverse("admin:tracking_progressupdate_change", args=[update_id])
-    return format_html('<a href="{}">Update {}</a>', url, update_id)
-
-
-# Who reports and who reviews ------------------------------------------------------------
-
-
-class WorkstreamRoleInline(admin.TabularInline):
-    model = WorkstreamRole
-    fields = ["user", "role"]
-    extra = 0
-    verbose_name = "reporter or reviewer"
-    verbose_name_plural = "Reporters and reviewers"
-
-
-# workstreams/admin.py may not import tracking (tracking sits above workstreams in the
-# layers), so the workstream's page gains its reporters and reviewers here: the admin that
-# workstreams registered (its admin module is loaded first, in INSTALLED_APPS order) is
-# replaced by a subclass of itself with one more inline, keeping all it already does.
-_RegisteredWorkstreamAdmin = type(admin.site.get_model_admin(Workstream))
-admin.site.unregister(Workstream)
-
-
-@admin.register(Workstream)
-class WorkstreamWithRolesAdmin(_RegisteredWorkstreamAdmin):
-    inlines = [*_RegisteredWorkstreamAdmin.inlines, WorkstreamRoleInline]
-
-
-@admin.register(WorkstreamRole)
-class WorkstreamRoleAdmin(HistoryAdmin):
-    list_display = ["user", "role", "workstream"]
-    list_filter = ["role", "workstream"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "workstream__name"]
-    list_select_related = ["user", "workstream"]
-    autocomplete_fields = ["workstream"]
-
-
-# Commitments ----------------------------------------------------------------------------
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    fields = ["changed_at", "summary", "reason", "changed_by", "approved_update"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "Changes of status and rating (made by approved updates)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="change")
-    def summary(self, obj):
-        return obj.summary
-
-    @admin.display(description="update")
-    def approved_update(self, obj):
-        return update_link(obj.update_id)
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(PublishableAdmin):
-    list_display = ["title", "workstream", "status", "rating", "due", "late", "is_published"]
-    list_filter = ["is_published", "workstream", "status", "rating", LateFilter]
-    search_fields = ["title", "description", "source_reference"]
-    autocomplete_fields = ["workstream", "source", "owners", *EVIDENCE]
-    list_select_related = ["workstream"]
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [StatusChangeInline]
-    save_on_top = True
-    fieldsets = [
-        (None, {"fields": ["workstream", "title", "slug", "description"]}),
-        ("Source", {"fields": ["source", "source_reference"]}),
-        (
-            "Delivery",
-            {
-                "description": "Give the due date to the precision the source gives: a year "
-                "is entered as 1 January, a month as its 1st. Once the commitment is saved, "
-                "its status and rating change only through approved progress updates.",
-                "fields": [
-                    "owners",
-                    ("due_date", "due_precision"),
-                    "status",
-                    ("rating", "rating_reason"),
-                ],
-            },
-        ),
-        ("Evidence", {"fields": EVIDENCE}),
-        PUBLISHING,
-    ]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Four eyes: after it is first saved, status and rating move only by an approved update.
-        if obj is None:
-            return self.readonly_fields
-        return [*self.readonly_fields, "status", "rating", "rating_reason"]
-
-    @admin.display(description="due", ordering="due_date")
-    def due(self, obj):
-        return obj.due_display
-
-    @admin.display(description="late", boolean=True)
-    def late(self, obj):
-        return obj.is_late
-
-
-# Reporting rounds -----------------------------------------------------------------------
-
-
-@admin.register(ReportingRound)
-class ReportingRoundAdmin(HistoryAdmin):
-    list_display = ["name", "period", "due_date", "is_open", "updates_submitted"]
-    list_filter = ["is_open"]
-    search_fields = ["name"]
-    readonly_fields = ["reporting"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = [
-            (None, {"fields": ["name", ("period_start", "period_end"), "due_date", "is_open"]})
-        ]
-        if obj is not None:
-            fieldsets.append(("Reporting in this round", {"fields": ["reporting"]}))
-        return fieldsets
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _submitted=related_total(
-                    ProgressUpdate.objects.filter(
-                        state__in=[UpdateState.SUBMITTED, UpdateState.APPROVED]
-                    )
-                    .values("round")
-                    .annotate(submitted=Count("pk")),
-                    "submitted",
-                )
-            )
-        )
-
-    @admin.display(description="period", ordering="period_start")
-    def period(self, obj):
-        return obj.period_display
-
-    @admin.display(description="updates submitted or approved", ordering="_submitted")
-    def updates_submitted(self, obj):
-        return obj._submitted
-
-    @admin.display(description="what has had its update, and what still needs one")
-    def reporting(self, obj):
-        rows = obj.reporting()
-        done = [row for row in rows if _has_had_its_update(row["update"])]
-        summary = (
-            f"{len(done)} of {len(rows)} have had their update (approved or awaiting review); "
-            f"{len(rows) - len(done)} still need one."
-        )
-        body = format_html_join(
-            "",
-            "<tr><th scope='row'>{}: {}</th><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    row["target"]._meta.verbose_name.capitalize(),
-                    row["target"],
-                    row["workstream"],
-                    _update_state(row["update"]),
-                )
-                for row in rows
-            ),
-        )
-        return format_html(
-            "<p>{}</p><table><thead><tr><th scope='col'>What</th><th scope='col'>Workstream"
-            "</th><th scope='col'>Its update in this round</th></tr></thead><tbody>{}</tbody>"
-            "</table>",
-            summary,
-            body,
-        )
-
-
-def _has_had_its_update(update: ProgressUpdate | None) -> bool:
-    return update is not None and update.state in [UpdateState.SUBMITTED, UpdateState.APPROVED]
-
-
-def _update_state(update: ProgressUpdate | None) -> str:
-    if update is None:
-        return "None yet"
-    return f"{update.get_state_display()}, by {update.author}"
-
-
-# Progress updates -----------------------------------------------------------------------
 
 
 class ForMeFilter(admin.SimpleListFilter):
@@ -297,7 +84,7 @@ class ProgressUpdateAdmin(HistoryAdmin):
         "author",
         "round",
     ]
-    autocomplete_fields = EVIDENCE
+    autocomplete_fields = EVIDENCE_FIELDS
     actions = [submit_selected, approve_selected]
     readonly_fields = [
         "state",
@@ -350,7 +137,7 @@ class ProgressUpdateAdmin(HistoryAdmin):
                 ],
             },
         ),
-        ("Evidence", {"fields": EVIDENCE}),
+        ("Evidence", {"fields": EVIDENCE_FIELDS}),
         ("Where it stands", {"fields": readonly_fields}),
     ]
 
@@ -556,34 +343,3 @@ def _seen(text: str):
         return parse_datetime(text)
     except ValueError:
         return None
-
-
-# The history of status and rating ------------------------------------------------------
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(HistoryAdmin):
-    """Read-only: every change is written by the approval that made it."""
-
-    list_display = ["commitment", "changed_at", "summary", "changed_by", "approved_update"]
-    list_filter = ["commitment__workstream"]
-    search_fields = ["commitment__title", "reason"]
-    list_select_related = ["commitment", "changed_by"]
-    date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="change")
-    def summary(self, obj):
-        return obj.summary
-
-    @admin.display(description="update")
-    def approved_update(self, obj):
-        return update_link(obj.update_id)
