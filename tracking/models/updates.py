@@ -5,7 +5,7 @@ update_rules.py."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from funding.models import Award
@@ -279,6 +279,15 @@ class ProgressUpdate(models.Model):
             # public's approved updates (/feeds/updates/, /progress/, a commitment's page)
             # pick theirs by state too.
             models.Index(fields=["state", "-submitted_at"], name="progress_update_state_idx"),
+            # /progress/'s latest approved updates and /feeds/updates/: the newest approved
+            # first, so the first twenty are read from the index rather than every approved
+            # update joined to its target and sorted (at 17,000 updates, 190 ms to 1 ms).
+            models.Index(
+                F("reviewed_at").desc(),
+                F("id").desc(),
+                condition=Q(state=UpdateState.APPROVED),
+                name="progress_update_approved_idx",
+            ),
         ]
 
     def __str__(self):
