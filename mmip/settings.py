@@ -32,6 +32,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rates(name: str, default: list[str]) -> list[str]:
+    """Request rates such as "120/minute,10000/day": each a whole number of requests per
+    second, minute, hour or day (the forms Django REST Framework reads)."""
+    rates = env_list(name, default)
+    for rate in rates:
+        count, _, period = rate.partition("/")
+        if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
+            raise ImproperlyConfigured(
+                f"{name} must be rates such as 120/minute,10000/day, not {rate!r}."
+            )
+    return rates
+
+
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -78,12 +91,18 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    # The API documentation's script and styles, served from this site so they work offline.
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "mmip",
     "workstreams",
     "funding",
     "skills",
     "tracking",
     "mmip.site",
+    "api",
     "mmip.pagecache",
 ]
 if DEBUG:
@@ -93,6 +112,10 @@ if DEBUG:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache, so cached API answers carry the CORS headers of each request.
+    "corsheaders.middleware.CorsMiddleware",
+    # Above the page cache too, so an API answer from the cache counts against the rate.
+    "api.throttling.ApiThrottleMiddleware",
     # Early, so a cached page skips everything below; it stores the headers they added.
     "mmip.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -303,6 +326,55 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}.")
+
+# The read-only JSON API at /api/v1/ (api/; docs/api.md). JSON only: the browsable API's
+# pages carry inline styles the Content-Security-Policy refuses, and the page cache keeps one
+# answer per address, not one per Accept header.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # No logins: every request is anonymous and reads only what the public may see.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "api.paging.CursorPaging",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_VERSION": "v1",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # ?format= would be one more parameter meaning nothing: there is one format.
+    "URL_FORMAT_OVERRIDE": None,
+    # The proxies in front of the app servers, so throttling counts the client's address
+    # from X-Forwarded-For rather than the proxy's (docs/deploy.md).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
+}
+# Anonymous requests to the API, per client address: each rate applies (a burst and a day).
+API_THROTTLE_RATES = env_rates("API_THROTTLE_RATES", ["120/minute", "10000/day"])
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MMIP programme tracker API",
+    "DESCRIPTION": (
+        "The public record of the Medicines Manufacturing Industry Partnership, read-only: "
+        "awards with the funding explorer's filters, and every other kind of record, each by "
+        "its public identifier. See /about/data/ and docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Every date's precision is the one list of values, named once in the schema.
+    "ENUM_NAME_OVERRIDES": {"DatePrecision": ["year", "month", "day"]},
+}
+
+# Any site may read the API from a browser; nothing else of the site is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("skills/", include("skills.urls")),
     path("funding/", include("funding.urls")),
     path("", include("tracking.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -90,3 +90,11 @@ def browser():
             chromium = launch_chromium(playwright)
             yield chromium
             chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _api_throttling_only_where_tested(request, settings):
+    """The API counts each address's requests (api/throttling.py); tests that walk every page
+    would run into the limit, and its query would join every count, so elsewhere it is off."""
+    if request.node.get_closest_marker("api_throttle") is None:
+        settings.API_THROTTLE_RATES = []

@@ -472,10 +472,28 @@ def sitemap_paths(client) -> list[str]:
     return sorted(loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc"))
 
 
+def api_addresses(client) -> list[str]:
+    """The API's root, the awards' summary, every list (a page of 100, more than any list
+    here holds) and the address of every record the lists give."""
+    root = json.loads(text_of(client.get("/api/v1/")))
+    addresses = ["/api/", "/api/v1/", "/api/v1/awards/summary/"]
+    for key, url in root["endpoints"].items():
+        if key in ("awardsSummary", "schema"):
+            continue
+        path = url.removeprefix("http://testserver") + "?per_page=100"
+        listed = json.loads(text_of(client.get(path)))
+        assert listed["next"] is None, path
+        addresses.append(path)
+        addresses.extend(r["apiUrl"].removeprefix("http://testserver") for r in listed["results"])
+    return addresses
+
+
 def public_addresses(client) -> list[str]:
     """Every public page: the sitemap's, which lists the pages of every public record, and
-    those it leaves out (the feed, each role of the directory, the downloads)."""
+    those it leaves out (the feed, each role of the directory, the downloads), and the
+    API's answers."""
     return [
+        *api_addresses(client),
         *sitemap_paths(client),
         reverse("sitemap"),
         reverse("milestone-feed"),
