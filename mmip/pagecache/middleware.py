@@ -22,7 +22,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 
 from mmip.pagecache.recent import RecentPages
 from mmip.pagecache.sequence import GENERATION, SEQUENCE, generation, made_at, release
@@ -105,8 +106,19 @@ def read_stored(key: str):
     return current, None if value is None else pickle.loads(base64.b64decode(value))
 
 
-def _not_modified(request, etag: str) -> bool:
-    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+VALIDATORS = ("ETag", "Last-Modified")
+
+
+def _not_modified(request, headers) -> HttpResponseNotModified | None:
+    """304 with the validators when the request already holds this answer, by its ETag or,
+    where the answer has one and the request sends no ETag, its Last-Modified."""
+    last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+    answer = get_conditional_response(request, etag=headers["ETag"], last_modified=last_modified)
+    if answer is None or answer.status_code != 304:
+        return None
+    return HttpResponseNotModified(
+        headers={name: headers[name] for name in VALIDATORS if name in headers}
+    )
 
 
 class PublicPageCacheMiddleware:
@@ -121,8 +133,8 @@ class PublicPageCacheMiddleware:
         current, stored = _lookup(key)
         if stored is not None and stored[0] == current:
             _, status, headers, content = stored
-            if _not_modified(request, headers["ETag"]):
-                return HttpResponseNotModified(headers={"ETag": headers["ETag"]})
+            if not_modified := _not_modified(request, headers):
+                return not_modified
             response = HttpResponse(content, status=status)
             for name, value in headers.items():
                 response.headers[name] = value
@@ -132,13 +144,12 @@ class PublicPageCacheMiddleware:
         response, still_current = made_at(current, lambda: self.get_response(request))
         if not _storable(response):
             return response
-        response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        # The view's own ETag where it gives one (the API's, from the record generation).
+        response.setdefault("ETag", f'"{hashlib.sha256(response.content).hexdigest()[:32]}"')
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         if still_current:
             entry = (current, response.status_code, dict(response.headers.items()), response.content)  # fmt: skip
             caches["default"].set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
             RECENT_PAGES.put(key, entry, settings.RECENT_PAGES_BYTES)
         response.headers["X-Cache"] = "miss"
-        if _not_modified(request, response.headers["ETag"]):
-            return HttpResponseNotModified(headers={"ETag": response.headers["ETag"]})
-        return response
+        return _not_modified(request, response.headers) or response
