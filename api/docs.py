@@ -10,7 +10,7 @@ refuses without 'unsafe-inline'."""
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.renderers import OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularAPIView
 
 from api.base import ReadOnlyEndpoint
@@ -18,10 +18,10 @@ from mmip.breadcrumbs import trail
 
 
 class Schema(ReadOnlyEndpoint, SpectacularAPIView):
-    """The schema of the request's version, as JSON only: the page cache keeps one answer
-    per address, so the address alone must decide the format."""
+    """The schema of the request's version, as JSON (application/json) only: the page cache
+    keeps one answer per address, so the address alone must decide the format."""
 
-    renderer_classes = [OpenApiJsonRenderer]
+    renderer_classes = [OpenApiJsonRenderer2]
     schema = None  # not an endpoint of the record: left out of the schema itself
 
     def get(self, request, *args, **kwargs):

@@ -11,7 +11,7 @@ from rest_framework.reverse import reverse
 from funding.orgid import FALLBACK_PREFIX
 
 
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+@extend_schema_field({"type": ["string", "null"], "format": "uri"})
 class PageField(serializers.Field):
     """The record's page on this site, as an absolute address; null for a record without one."""
 
@@ -139,13 +139,12 @@ class PublicOutput(IfPublic, OutputRef):
 PRECISIONS = ["year", "month", "day"]
 
 
-@extend_schema_field({"type": "string", "enum": PRECISIONS, "nullable": True})
-class PrecisionOf(serializers.Field):
+class PrecisionOf(serializers.ChoiceField):
     """How precisely the source gives a date (year, month or day), beside it; null where
     there is no date. A date known to the year or month is its first day."""
 
     def __init__(self, date_field: str, precision_field: str, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+        super().__init__(PRECISIONS, source="*", read_only=True, allow_null=True, **kwargs)
         self.date_field = date_field
         self.precision_field = precision_field
 

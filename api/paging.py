@@ -261,7 +261,7 @@ class CursorPaging(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema):
-        link = {"type": "string", "format": "uri", "nullable": True}
+        link = {"type": ["string", "null"], "format": "uri"}
         return {
             "type": "object",
             "required": ["count", "perPage", "next", "previous", "results"],

@@ -361,10 +361,18 @@ SPECTACULAR_SETTINGS = {
         "awards with the funding explorer's filters, and every other kind of record, each by "
         "its public identifier. See /about/data/ and docs/api.md."
     ),
-    "VERSION": "1",
+    # The version is the path's (v1): the schema of each version says which it is.
+    "VERSION": None,
+    # OpenAPI 3.1: its schemas are JSON Schema, so "null or a reference" says what it means.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
-    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Every field of an answer is always there (null where empty), so every one is required.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_common_responses",
+    ],
     # Every date's precision is the one list of values, named once in the schema.
     "ENUM_NAME_OVERRIDES": {"DatePrecision": ["year", "month", "day"]},
 }

@@ -57,6 +57,7 @@ PAGES = {
     "search": "/search/?q=apprenticeships",
     "search-none": "/search/?q=aprenticeship",
     "about-data": "/about/data/",
+    "api-docs": "/api/docs/",
     "progress": "/progress/",
     "progress-filtered": "/progress/?workstream=skills&page=x",
     "progress-bad-filter": "/progress/?workstream=no-such-workstream",

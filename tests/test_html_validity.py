@@ -246,6 +246,7 @@ PAGES = {
     "search-one-kind": lambda: reverse("search") + "?q=apprenticeships&kind=awards",
     "search-none": lambda: reverse("search") + "?q=aprenticeship",
     "about-data": lambda: reverse("about-data"),
+    "api-docs": lambda: reverse("api-docs"),
     "progress": lambda: reverse("progress"),
     "progress-filtered": lambda: reverse("progress") + "?workstream=skills",
     "progress-bad-filter": lambda: reverse("progress") + "?workstream=nope&page=x",

@@ -10,7 +10,8 @@ window.addEventListener("DOMContentLoaded", function () {
     domNode: root,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    deepLinking: true,
+    // No deep links: each would be a link inside the button that opens its endpoint.
+    deepLinking: false,
     validatorUrl: null,
     supportedSubmitMethods: ["get"],
     defaultModelsExpandDepth: 0,
