@@ -367,8 +367,8 @@ def addresses() -> list[str]:
 COUNTS = {
     # the count, the page, the awards added up
     "/api/v1/funding-programmes/": 4 + 3 + 1,
-    # the count, the page with its roles
-    "/api/v1/organisations/": 4 + 2,
+    # the count, the page, the roles of its organisations
+    "/api/v1/organisations/": 4 + 3,
     # the count, the page, the partnerships
     "/api/v1/workstreams/": 4 + 3,
     # the count, the page, the organisations
