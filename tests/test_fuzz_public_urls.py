@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.urls import VIEWSETS
 from tests import factories as f
 from workstreams.models import Workstream
 
@@ -29,21 +30,23 @@ FILTER_NAMES = [
 ]  # fmt: skip
 
 
-def public_patterns(resolver=None, prefix=""):
+def public_patterns(resolver=None, prefix="", namespace=""):
+    """(the pattern's name as reverse() takes it, with its namespace, the pattern)."""
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             if str(entry.pattern).startswith("admin"):
                 continue
-            yield from public_patterns(entry, prefix + str(entry.pattern))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from public_patterns(entry, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield entry
+            yield namespace + entry.name, entry
 
 
 def public_urls() -> list[str]:
     urls = set()
-    for pattern in public_patterns():
+    for name, pattern in public_patterns():
         if not pattern.pattern.regex.groupindex:
-            urls.add(reverse(pattern.name))
+            urls.add(reverse(name))
     for model in apps.get_models():
         if model._meta.app_label not in {"mmip", "workstreams", "funding", "skills", "tracking"}:
             continue
@@ -54,6 +57,12 @@ def public_urls() -> list[str]:
     # A workstream's feed of updates is no record's page, but each public workstream has one.
     for slug in Workstream.objects.public().values_list("slug", flat=True)[:3]:
         urls.add(reverse("workstream-update-feed", args=[slug]))
+    # The API's address of a few public records of each kind, by the identifier it takes.
+    for basename, viewset in VIEWSETS.items():
+        view = viewset(action="retrieve")
+        for record in view.public_records()[:3]:
+            key = getattr(record, view.lookup_field)
+            urls.add(reverse(f"v1:{basename}-detail", args=[key]))
     return sorted(urls)
 
 
@@ -76,6 +85,8 @@ def record(db):
     )
     f.TrainingCentreFactory(name=f"{MARKER} centre", organisation=draft_org, is_published=False)
     f.LearningResourceFactory(title=f"{MARKER} resource", is_published=False)
+    # The demo record has no learning resource yet; the API's address of one is fuzzed too.
+    f.LearningResourceFactory(title="Published resource")
     f.CohortFactory(
         name=f"{MARKER} cohort", start_date=datetime.date(2019, 9, 1), is_published=False
     )
@@ -87,8 +98,8 @@ def record(db):
 
 
 def test_every_public_page_with_arguments_is_reached_by_the_record(record):
-    reached = {resolve(url).url_name for url in record}
-    with_arguments = {p.name for p in public_patterns() if p.pattern.regex.groupindex}
+    reached = {resolve(url).view_name for url in record}
+    with_arguments = {name for name, p in public_patterns() if p.pattern.regex.groupindex}
     assert with_arguments <= reached, f"no published record leads to {with_arguments - reached}"
 
 
