@@ -499,10 +499,10 @@ def test_milestones_of_the_timeline_alone_cost_no_query_for_a_history(client):
     MilestoneFactory(workstream=skills, title="An event of the timeline")
     MilestoneFactory(workstream=skills, title="Another event")
 
-    # 1 the workstream, 2 which kinds of row it has any of, 3 its milestones nearest today,
-    # 4 those on the plan, for the roadmap: there are none, so none can have a status change
-    # to ask for.
-    assert count_queries(client, skills.get_absolute_url()) == 4
+    # 1 the workstream, 2 which kinds of row it has any of, 3 the keys of its milestones
+    # nearest today, 4 those on the plan, for the roadmap (none), 5 the milestones shown,
+    # whole: none is on a plan, so none can have a status change to ask for.
+    assert count_queries(client, skills.get_absolute_url()) == 5
 
 
 # ---------- Which rows it draws ----------
@@ -521,7 +521,7 @@ def test_a_roadmap_with_more_on_the_plan_says_how_many_and_links_to_all_of_them(
     html = render(roadmap)
 
     assert "41 more on the plan are not drawn." in roadmap.description
-    assert "Drawn here are those that most need following: late first" in html
+    assert "Drawn here are those that most need following: a third each of" in html
     assert (
         '41 more are on the plan: <a href="/progress/?workstream=skills">see how they all '
         "stand on the workstream's progress page</a>." in html
@@ -642,10 +642,8 @@ def test_the_database_orders_the_plan_late_first_then_due_soonest_then_latest_do
 
 
 @pytest.mark.django_db
-def test_a_workstream_page_draws_the_first_rows_of_the_plan_and_links_to_the_rest(
-    client, monkeypatch
-):
-    monkeypatch.setattr("tracking.roadmap_selection.ROADMAP_ROWS", 4)
+def test_a_workstream_page_draws_the_first_of_each_group_and_links_to_the_rest(client, monkeypatch):
+    monkeypatch.setattr("tracking.roadmap_selection.ROADMAP_ROWS", 3)
     skills = WorkstreamFactory(name="Skills", slug="skills")
     spread_of_work(skills)
     MilestoneFactory(
@@ -660,17 +658,47 @@ def test_a_workstream_page_draws_the_first_rows_of_the_plan_and_links_to_the_res
     content = page(client, skills.get_absolute_url())
     section = content.split('id="progress"', 1)[1].split("</section>", 1)[0]
     svg, table = section.split("<table", 1)
-    drawn = ROADMAP_ORDER[:4]
+    # The first of what is late, of what is to come and of what was done.
+    drawn = ["Commitment late since 2017", "Commitment due next year", "Done lately"]
 
-    assert svg.count('<g class="roadmap__row') == table.count('<th scope="row">') == 4
+    assert svg.count('<g class="roadmap__row') == table.count('<th scope="row">') == 3
     for title in drawn:
         assert title in svg and title in table
-    for title in ROADMAP_ORDER[4:]:
+    for title in set(ROADMAP_ORDER) - set(drawn):
         assert title not in section
-    # In the table by date, as ever: the first row of the order is not always the first drawn.
-    assert in_order(table, "Commitment late since 2017", "Late since 2019")
+    # In the table by date, as ever.
+    assert in_order(table, "Commitment late since 2017", "Done lately", "Commitment due next year")
     assert (
-        '4 more are on the plan: <a href="/progress/?workstream=skills">see how they all stand'
+        '5 more are on the plan: <a href="/progress/?workstream=skills">see how they all stand'
         in section
     )
     assert "Draft" not in content
+
+
+def annotated(title, group, soonest=None, latest=None, *, kind=Milestone, pk):
+    """A record as the page reads it, with its place in the roadmap's order."""
+    record = kind(pk=pk, title=title, slug=slugify(title))
+    record.roadmap_group, record.roadmap_soonest, record.roadmap_latest = group, soonest, latest
+    return record
+
+
+def test_room_a_group_leaves_goes_to_the_others_in_the_roadmaps_order(monkeypatch):
+    monkeypatch.setattr("tracking.roadmap_selection.ROADMAP_ROWS", 5)
+    day = datetime.date(2026, 1, 1)
+    done = [
+        annotated(f"Done {n}", roadmap_selection.DELIVERED, latest=day.replace(month=n), pk=n)
+        for n in (1, 2, 3, 4)
+    ]
+    to_come = annotated("Next", roadmap_selection.TO_COME, soonest=day, pk=5)
+    dropped = annotated("Dropped", roadmap_selection.OTHER, latest=day, pk=6)
+    delivered = annotated(
+        "Delivered", roadmap_selection.DELIVERED, latest=day, kind=Commitment, pk=1
+    )
+
+    milestones, commitments = roadmap_selection.chosen([*done, to_come, dropped], [delivered])
+
+    # Shares of 2, 2 and 1: nothing is late and one is to come, so three rows are left for
+    # the latest done, then the rest of what was done in order, before anything dropped.
+    assert [m.title for m in milestones] == ["Next", "Done 4", "Done 3", "Done 2"]
+    assert [c.title for c in commitments] == ["Delivered"]
+    assert roadmap_selection.shares() == [2, 2, 1]

@@ -367,19 +367,20 @@ def test_workstream_page_query_count_does_not_grow(client, settings, workstream,
     # 3 partnerships with their organisations, 4 the first initiatives and how many there are,
     # 5 the latest awards with funder, recipient and routed-through, 6 indicators, 7 their
     # values, 8 their reporting periods, 9 the latest outputs and how many, 10 the first
-    # commitments and how many, 11 the milestones nearest today and how many, 12
-    # apprenticeship programmes with their leads, 13 the count and total of all the awards,
-    # 14 the first milestones on the plan and how many, 15 the larger initiatives the
-    # initiatives are part of, 16 the initiatives' organisations, 17 the outputs'
-    # publishers, 18 the programmes' community organisations, 19 the shown milestones'
-    # public status changes. The roadmap is drawn from the milestones and commitments read.
+    # commitments of each group of the roadmap's order and how many, 11 the keys of the
+    # milestones nearest today and how many, 12 apprenticeship programmes with their leads,
+    # 13 the count and total of all the awards, 14 the keys of the first milestones of each
+    # group on the plan and how many, 15 the milestones shown, whole, with their initiatives,
+    # 16 the larger initiatives the initiatives are part of, 17 the initiatives'
+    # organisations, 18 the outputs' publishers, 19 the programmes' community organisations,
+    # 20 the shown milestones' public status changes. The roadmap is drawn from these.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, workstream.get_absolute_url()) == 19
+    assert count_queries(client, workstream.get_absolute_url()) == 20
     # The awards' count and total remembered from an earlier request: the record generation
     # and the cache entry stand in for the query that adds them up.
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     page(client, workstream.get_absolute_url())
-    assert count_queries(client, workstream.get_absolute_url()) == 20
+    assert count_queries(client, workstream.get_absolute_url()) == 21
 
 
 def test_the_funding_section_lists_the_latest_awards_with_the_figures_of_all(

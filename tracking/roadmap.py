@@ -310,8 +310,8 @@ def workstream_roadmap(
         )
     if more:
         described += (
-            " They are chosen late first, then due soonest, then delivered or done most "
-            f"recently: {more} more on the plan are not drawn."
+            " They are a third each of what is late, what is due next and what was "
+            f"delivered or done most recently: {more} more on the plan are not drawn."
         )
     return Roadmap(
         title=f"Roadmap of the {workstream_name} workstream: planned against done",

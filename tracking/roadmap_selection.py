@@ -1,21 +1,33 @@
 """Which of a workstream's milestones and commitments its roadmap shows. A picture of
-thousands of rows is unreadable, so it shows up to ROADMAP_ROWS, those that matter most:
-first what is late, then what is still to be delivered, each by when it is now expected
-(its forecast, else its plan or due date), soonest first; then what was delivered or done,
-and last what was dropped or has no status, each by its latest date, latest first. The
-rest are a link away, on /progress/ for the workstream.
+thousands of rows is unreadable, so it shows up to ROADMAP_ROWS, those that most need
+following, a share each (a third) of three groups: what is late and what is still to come,
+each by when it is now expected (its forecast, else its plan or due date), soonest first;
+and what was delivered or done, latest first. Room a group leaves goes to the others in
+that order, and last to what was dropped or has no status, latest first. The rest are a link
+away, on /progress/ for the workstream.
 
-The order is worked out by the database, so a page asks for the first few of each kind
+The order is worked out by the database, so a page asks for the first few of each group
 and no more: annotate a queryset with milestone_priority() or commitment_priority() and
-order it by_priority(). chosen() then merges the first few of the two kinds by the same
-order (priority_key()), and how many there are of all is counted as they are read."""
+read its first_of_each_group(). chosen() then picks the rows from the first few of the two
+kinds by the same order (priority_key()), and how many there are of all is counted as they
+are read."""
 
 import datetime
 import math
 from itertools import chain
 
-from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from tracking.models import Commitment, CommitmentStatus
 from tracking.models.commitments import OPEN_STATUSES, late_condition
@@ -24,8 +36,9 @@ from workstreams.plans import UNDELIVERED, DeliveryStatus, plan_late_condition
 
 ROADMAP_ROWS = 20
 
-# The groups, in the order they are shown.
-LATE, TO_COME, DELIVERED, OTHER = range(4)
+# The groups, in the roadmap's order; the first three share its rows.
+GROUPS = LATE, TO_COME, DELIVERED, OTHER = range(4)
+SHARING = [LATE, TO_COME, DELIVERED]
 
 
 def on_the_plan_condition() -> Q:
@@ -104,12 +117,38 @@ def priority_key(record: Milestone | Commitment) -> tuple:
     )
 
 
+def first_of_each_group(annotated: QuerySet, name_field: str) -> list:
+    """Of a queryset annotated with milestone_priority() or commitment_priority(), the
+    first ROADMAP_ROWS of each group, in the roadmap's order: whatever room the other groups
+    leave, chosen() finds enough in each. Ranked within each group and cut to as many rows
+    as all the groups could fill, which asks less of the database than a filter on the
+    rank; a group with fewer rows leaves room for more of the others, which does no harm."""
+    order = by_priority(name_field)
+    ranked = annotated.annotate(
+        roadmap_rank=Window(RowNumber(), partition_by=[F("roadmap_group")], order_by=order[1:])
+    ).order_by("roadmap_rank", *order)
+    return sorted(ranked[: len(GROUPS) * ROADMAP_ROWS], key=priority_key)
+
+
+def shares() -> list[int]:
+    """How many rows each group of SHARING has room for at first: a third each, the first
+    groups taking what does not divide."""
+    size, spare = divmod(ROADMAP_ROWS, len(SHARING))
+    return [size + (1 if index < spare else 0) for index in range(len(SHARING))]
+
+
 def chosen(
     milestones: list[Milestone], commitments: list[Commitment]
 ) -> tuple[list[Milestone], list[Commitment]]:
-    """The first ROADMAP_ROWS of the two kinds together in the roadmap's order, each kind
-    given in that order, on the plan and read with the annotations above."""
-    first = sorted(chain(milestones, commitments), key=priority_key)[:ROADMAP_ROWS]
+    """Up to ROADMAP_ROWS of the two kinds together: of each group of SHARING, its share
+    of the first in the roadmap's order; then, while there is room, the first of the rest
+    in that order. Each kind is given on the plan and read with the annotations above."""
+    ordered = sorted(chain(milestones, commitments), key=priority_key)
+    first = []
+    for group, share in zip(SHARING, shares(), strict=True):
+        first += [record for record in ordered if record.roadmap_group == group][:share]
+    taken = {id(record) for record in first}
+    first += [record for record in ordered if id(record) not in taken][: ROADMAP_ROWS - len(first)]
     return (
         [record for record in first if isinstance(record, Milestone)],
         [record for record in first if isinstance(record, Commitment)],

@@ -41,7 +41,7 @@ from workstreams.models import (
 )
 
 MILESTONES_SHOWN = 20  # nearest today, besides those of the roadmap; the timeline has all
-COMMITMENTS_SHOWN = 20  # late and due soonest first; /progress/ pages them all
+COMMITMENTS_SHOWN = 20  # late and due soonest first, at most ROADMAP_ROWS; /progress/ has all
 INITIATIVES_SHOWN = 20  # those still going, latest started first
 OUTPUTS_SHOWN = 20  # the latest; /outputs/ lists them all
 PERIODS_SHOWN = 6  # of each indicator, the latest begun; the indicator's page has them all
@@ -103,9 +103,7 @@ def workstream_page(workstream: Workstream, *, today: datetime.date) -> dict:
         for relation in ("initiatives", "outputs", "commitments", "milestones")
     }
     rows["award_totals"] = award_totals(workstream) if rows["awards"] else None
-    # Those on the plan, for the roadmap: a query only for a workstream with milestones.
-    planned = first_planned(workstream, today) if rows["milestones"] else []
-    rows["roadmap"] = roadmap_rows(rows, planned)
+    rows["roadmap"] = roadmap_rows(rows, workstream, today)
     for indicator in rows["indicators"]:
         periods = indicator.periods.all()
         indicator.period_count = len(periods)
@@ -158,26 +156,25 @@ def latest_initiatives(workstream: Workstream) -> list[Initiative]:
     return first
 
 
-def first_commitments(workstream: Workstream, today: datetime.date):
-    """The first of the workstream's commitments in the roadmap's order: late, then due
-    soonest, then delivered, then dropped. Enough for the Commitments section and for the
-    roadmap, which may draw nothing but commitments."""
-    return (
+def first_commitments(workstream: Workstream, today: datetime.date) -> list[Commitment]:
+    """The first of each group of the workstream's commitments in the roadmap's order,
+    late, then due soonest, then delivered, then dropped: enough for the roadmap, and for
+    the Commitments section, which lists the first COMMITMENTS_SHOWN of them all."""
+    return roadmap_selection.first_of_each_group(
         Commitment.objects.public()
         .filter(workstream=workstream)
         .annotate(
             count_of_all=Window(Count("pk")),
             **roadmap_selection.commitment_priority(today),
-        )
-        .order_by(*roadmap_selection.by_priority("title"))[
-            : max(COMMITMENTS_SHOWN, roadmap_selection.ROADMAP_ROWS)
-        ]
+        ),
+        "title",
     )
 
 
 def nearest_today(workstream: Workstream, today: datetime.date):
     """The MILESTONES_SHOWN milestones nearest today, before or after it, each with how
-    many the workstream has (count_of_all)."""
+    many the workstream has (count_of_all): only their keys, as the ranking reads every
+    milestone of the workstream and sorting whole rows cost several times as much."""
     days_from_today = Func(
         F("date"),
         Value(today, output_field=DateField()),
@@ -188,41 +185,51 @@ def nearest_today(workstream: Workstream, today: datetime.date):
     return (
         Milestone.objects.public()
         .filter(workstream=workstream)
-        .select_related("initiative__workstream")
+        .only("pk")
         .annotate(count_of_all=Window(Count("pk")))
         .order_by(days_from_today, "date", "title", "pk")[:MILESTONES_SHOWN]
     )
 
 
 def first_planned(workstream: Workstream, today: datetime.date) -> list[Milestone]:
-    """The first ROADMAP_ROWS of the workstream's milestones on the plan in the roadmap's
-    order, each with how many are on the plan (count_of_all)."""
-    return list(
+    """The first of each group of the workstream's milestones on the plan in the roadmap's
+    order, each with how many are on the plan (count_of_all): only their keys, titles and
+    places in the order, as for nearest_today()."""
+    return roadmap_selection.first_of_each_group(
         Milestone.objects.public()
         .filter(roadmap_selection.on_the_plan_condition(), workstream=workstream)
-        .select_related("initiative__workstream")
-        .annotate(count_of_all=Window(Count("pk")), **roadmap_selection.milestone_priority(today))
-        .order_by(*roadmap_selection.by_priority("title"))[: roadmap_selection.ROADMAP_ROWS]
+        .only("pk", "title")
+        .annotate(
+            count_of_all=Window(Count("pk")),
+            **roadmap_selection.milestone_priority(today),
+        ),
+        "title",
     )
 
 
-def roadmap_rows(rows: dict, planned: list[Milestone]) -> dict:
-    """The milestones and commitments the roadmap draws, of the first on the plan and the
-    first commitments, and how many more there are on the plan. Adds those it draws to the
-    timeline's milestones, in date order: they link to their place in it."""
-    commitments = rows["commitments"]
-    drawn_milestones, drawn_commitments = roadmap_selection.chosen(planned, commitments)
-    nearest = {milestone.pk for milestone in rows["milestones"]}
-    rows["milestones"] = sorted(
-        [
-            *rows["milestones"],
-            *(milestone for milestone in drawn_milestones if milestone.pk not in nearest),
-        ],
-        key=lambda milestone: (milestone.date, milestone.title, milestone.pk),
+def roadmap_rows(rows: dict, workstream: Workstream, today: datetime.date) -> dict:
+    """The milestones and commitments the roadmap draws, chosen from the first of each
+    group on the plan and of the commitments, and how many more there are on the plan.
+    Reads the milestones the page shows whole, with what they name: those nearest today
+    and those the roadmap draws, which link to their place in the timeline. They are left
+    under rows["milestones"], in date order."""
+    planned = first_planned(workstream, today) if rows["milestones"] else []
+    drawn_milestones, drawn_commitments = roadmap_selection.chosen(planned, rows["commitments"])
+    shown = {milestone.pk for milestone in [*rows["milestones"], *drawn_milestones]}
+    rows["milestones"] = (
+        list(
+            Milestone.objects.public()
+            .filter(pk__in=shown)
+            .select_related("initiative__workstream")
+            .in_date_order()
+        )
+        if shown
+        else []
     )
+    whole = {milestone.pk: milestone for milestone in rows["milestones"]}
     on_the_plan = planned[0].count_of_all if planned else 0
     return {
-        "milestones": drawn_milestones,
+        "milestones": [whole[milestone.pk] for milestone in drawn_milestones],
         "commitments": drawn_commitments,
         "more": on_the_plan
         + rows["counts"]["commitments"]
