@@ -174,3 +174,32 @@ def make_record():
 def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(db, browser, site, which):
     for viewport in (DESKTOP, PHONE):
         assert_clean_and_accessible(browser, site + PAGES[which], viewport)
+
+
+# Every bound of a workstream's page, set below what the demo record has of each list.
+WORKSTREAM_PAGE_BOUNDS = {
+    "mmip.site.workstream_page.AWARDS_SHOWN": 1,
+    "mmip.site.workstream_page.MILESTONES_SHOWN": 1,
+    "mmip.site.workstream_page.COMMITMENTS_SHOWN": 1,
+    "mmip.site.workstream_page.INITIATIVES_SHOWN": 1,
+    "mmip.site.workstream_page.OUTPUTS_SHOWN": 1,
+    "mmip.site.workstream_page.PERIODS_SHOWN": 1,
+    "tracking.roadmap_selection.ROADMAP_ROWS": 1,
+}
+
+
+def test_a_workstream_page_listing_only_the_first_of_each_list_is_accessible(
+    db, browser, site, monkeypatch, client, settings
+):
+    """Its counts and links to the rest, as a workstream of thousands of rows has them: the
+    live server runs in this process, so it serves the page with these bounds. The page is
+    read here first to see them, keeping nothing in the shared cache: a row this test's
+    transaction wrote there would hold up the server's own writing of it."""
+    for name, bound in WORKSTREAM_PAGE_BOUNDS.items():
+        monkeypatch.setattr(name, bound)
+    settings.RECORD_FIGURES_CACHE_SECONDS = 0
+    content = client.get(PAGES["workstream-roadmap"]).content.decode()
+    assert "in the funding explorer" in content and "more are on the plan" in content
+    assert "See all" in content and "of its" in content
+    for viewport in (DESKTOP, PHONE):
+        assert_clean_and_accessible(browser, site + PAGES["workstream-roadmap"], viewport)

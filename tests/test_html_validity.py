@@ -271,12 +271,20 @@ PAGES = {
 }
 
 
-def test_every_page_type_is_valid_html(client, rf, record, tmp_path):
+def test_every_page_type_is_valid_html(client, rf, record, tmp_path, monkeypatch):
     documents = {}
     for name, url in PAGES.items():
         response = client.get(url())
         assert response.status_code == 200, name
         documents[name] = response.content.decode()
+    # A workstream's page with more of each list than it shows: the counts and the links to
+    # the rest, as a workstream of thousands of rows has them.
+    for bound in ["AWARDS", "MILESTONES", "COMMITMENTS", "INITIATIVES", "OUTPUTS", "PERIODS"]:
+        monkeypatch.setattr(f"mmip.site.workstream_page.{bound}_SHOWN", 1)
+    monkeypatch.setattr("tracking.roadmap_selection.ROADMAP_ROWS", 1)
+    bounded = client.get(reverse("workstream-detail", args=["skills"])).content.decode()
+    assert "See all" in bounded and "more are on the plan" in bounded
+    documents["workstream-bounded"] = bounded
     not_found = client.get("/no-such-page/")
     assert not_found.status_code == 404
     documents["404"] = not_found.content.decode()

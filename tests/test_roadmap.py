@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
 from django.utils.text import slugify
 
 from tests.factories import (
@@ -16,6 +17,7 @@ from tests.factories import (
     WorkstreamFactory,
 )
 from tests.pages import count_queries, in_order, page
+from tracking import roadmap_selection
 from tracking.models import Commitment
 from tracking.roadmap import (
     DONE,
@@ -25,6 +27,7 @@ from tracking.roadmap import (
     PAD,
     PLANNED,
     WIDTH,
+    is_on_the_plan,
     workstream_roadmap,
 )
 from workstreams.models import Milestone
@@ -496,6 +499,206 @@ def test_milestones_of_the_timeline_alone_cost_no_query_for_a_history(client):
     MilestoneFactory(workstream=skills, title="An event of the timeline")
     MilestoneFactory(workstream=skills, title="Another event")
 
-    # 1 the workstream, 2 which kinds of row it has any of, 3 its milestones: none is on a
-    # plan, so none can have a status change to ask for.
-    assert count_queries(client, skills.get_absolute_url()) == 3
+    # 1 the workstream, 2 which kinds of row it has any of, 3 the keys of its milestones
+    # nearest today, 4 those on the plan, for the roadmap (none), 5 the milestones shown,
+    # whole: none is on a plan, so none can have a status change to ask for.
+    assert count_queries(client, skills.get_absolute_url()) == 5
+
+
+# ---------- Which rows it draws ----------
+
+
+def test_a_roadmap_with_more_on_the_plan_says_how_many_and_links_to_all_of_them():
+    roadmap = workstream_roadmap(
+        "Skills",
+        [milestone(delivery_status="planned", planned_date=datetime.date(2027, 1, 1))],
+        [],
+        today=TODAY,
+        more=41,
+        more_url="/progress/?workstream=skills",
+    )
+
+    html = render(roadmap)
+
+    assert "41 more on the plan are not drawn." in roadmap.description
+    assert "Drawn here are those that most need following: a third each of" in html
+    assert (
+        '41 more are on the plan: <a href="/progress/?workstream=skills">see how they all '
+        "stand on the workstream's progress page</a>." in html
+    )
+    assert html.count('<g class="roadmap__row') == html.count('<th scope="row">') == 1
+
+
+def test_a_roadmap_with_every_row_drawn_says_nothing_of_more():
+    html = render(roadmap_of(milestone(delivery_status="planned", planned_date=TODAY)))
+
+    assert "more are on the plan" not in html and "more is on the plan" not in html
+
+
+def planned_milestone(workstream, title, **plan):
+    return MilestoneFactory(workstream=workstream, title=title, slug=slugify(title), **plan)
+
+
+def spread_of_work(workstream):
+    """A milestone or commitment of each group of the roadmap's order, two of some."""
+    year = datetime.date(TODAY.year, 1, 1)
+    planned_milestone(
+        workstream,
+        "Done long ago",
+        delivery_status="done",
+        actual_date=datetime.date(2015, 1, 1),
+        actual_precision="year",
+    )
+    planned_milestone(
+        workstream,
+        "Done lately",
+        delivery_status="done",
+        actual_date=year,
+        actual_precision="year",
+    )
+    planned_milestone(
+        workstream,
+        "Dropped",
+        delivery_status="dropped",
+        planned_date=datetime.date(2024, 1, 1),
+        planned_precision="year",
+    )
+    planned_milestone(
+        workstream,
+        "Due in ten years",
+        delivery_status="on-track",
+        planned_date=year.replace(year=year.year + 10),
+        planned_precision="year",
+    )
+    planned_milestone(
+        workstream,
+        "Late since 2019",
+        delivery_status="at-risk",
+        planned_date=datetime.date(2019, 1, 1),
+        planned_precision="year",
+    )
+    planned_milestone(workstream, "An event", date=datetime.date(2019, 1, 1))
+    CommitmentFactory(
+        workstream=workstream,
+        title="Commitment due next year",
+        status="in-progress",
+        due_date=year.replace(year=year.year + 1),
+        due_precision="year",
+    )
+    CommitmentFactory(
+        workstream=workstream,
+        title="Commitment late since 2017",
+        status="planned",
+        due_date=datetime.date(2017, 1, 1),
+        due_precision="year",
+    )
+    CommitmentFactory(
+        workstream=workstream,
+        title="Commitment delivered",
+        status="delivered",
+        due_date=datetime.date(2020, 1, 1),
+        due_precision="year",
+    )
+
+
+ROADMAP_ORDER = [
+    "Commitment late since 2017",
+    "Late since 2019",
+    "Commitment due next year",
+    "Due in ten years",
+    "Done lately",
+    "Commitment delivered",
+    "Done long ago",
+    "Dropped",
+]
+
+
+@pytest.mark.django_db
+def test_the_database_orders_the_plan_late_first_then_due_soonest_then_latest_done():
+    skills = WorkstreamFactory(name="Skills", slug="skills")
+    spread_of_work(skills)
+    today = timezone.localdate()
+
+    milestones = list(
+        Milestone.objects.filter(roadmap_selection.on_the_plan_condition(), workstream=skills)
+        .annotate(**roadmap_selection.milestone_priority(today))
+        .order_by(*roadmap_selection.by_priority("title"))
+    )
+    commitments = list(
+        Commitment.objects.filter(workstream=skills)
+        .annotate(**roadmap_selection.commitment_priority(today))
+        .order_by(*roadmap_selection.by_priority("title"))
+    )
+    merged = sorted([*milestones, *commitments], key=roadmap_selection.priority_key)
+
+    assert [record.title for record in merged] == ROADMAP_ORDER
+    # The database's order of each kind is the order they are merged by.
+    assert [m.title for m in milestones] == [r.title for r in merged if r in milestones]
+    assert [c.title for c in commitments] == [r.title for r in merged if r in commitments]
+    # On the plan in the database as in Python: the event is left out by both.
+    assert {m.title for m in milestones} == {
+        m.title for m in Milestone.objects.filter(workstream=skills) if is_on_the_plan(m)
+    }
+
+
+@pytest.mark.django_db
+def test_a_workstream_page_draws_the_first_of_each_group_and_links_to_the_rest(client, monkeypatch):
+    monkeypatch.setattr("tracking.roadmap_selection.ROADMAP_ROWS", 3)
+    skills = WorkstreamFactory(name="Skills", slug="skills")
+    spread_of_work(skills)
+    MilestoneFactory(
+        workstream=skills,
+        title="Draft plan",
+        delivery_status="planned",
+        planned_date=datetime.date(2018, 1, 1),
+        is_published=False,
+    )
+    CommitmentFactory(workstream=skills, title="Draft commitment", is_published=False)
+
+    content = page(client, skills.get_absolute_url())
+    section = content.split('id="progress"', 1)[1].split("</section>", 1)[0]
+    svg, table = section.split("<table", 1)
+    # The first of what is late, of what is to come and of what was done.
+    drawn = ["Commitment late since 2017", "Commitment due next year", "Done lately"]
+
+    assert svg.count('<g class="roadmap__row') == table.count('<th scope="row">') == 3
+    for title in drawn:
+        assert title in svg and title in table
+    for title in set(ROADMAP_ORDER) - set(drawn):
+        assert title not in section
+    # In the table by date, as ever.
+    assert in_order(table, "Commitment late since 2017", "Done lately", "Commitment due next year")
+    assert (
+        '5 more are on the plan: <a href="/progress/?workstream=skills">see how they all stand'
+        in section
+    )
+    assert "Draft" not in content
+
+
+def annotated(title, group, soonest=None, latest=None, *, kind=Milestone, pk):
+    """A record as the page reads it, with its place in the roadmap's order."""
+    record = kind(pk=pk, title=title, slug=slugify(title))
+    record.roadmap_group, record.roadmap_soonest, record.roadmap_latest = group, soonest, latest
+    return record
+
+
+def test_room_a_group_leaves_goes_to_the_others_in_the_roadmaps_order(monkeypatch):
+    monkeypatch.setattr("tracking.roadmap_selection.ROADMAP_ROWS", 5)
+    day = datetime.date(2026, 1, 1)
+    done = [
+        annotated(f"Done {n}", roadmap_selection.DELIVERED, latest=day.replace(month=n), pk=n)
+        for n in (1, 2, 3, 4)
+    ]
+    to_come = annotated("Next", roadmap_selection.TO_COME, soonest=day, pk=5)
+    dropped = annotated("Dropped", roadmap_selection.OTHER, latest=day, pk=6)
+    delivered = annotated(
+        "Delivered", roadmap_selection.DELIVERED, latest=day, kind=Commitment, pk=1
+    )
+
+    milestones, commitments = roadmap_selection.chosen([*done, to_come, dropped], [delivered])
+
+    # Shares of 2, 2 and 1: nothing is late and one is to come, so three rows are left for
+    # the latest done, then the rest of what was done in order, before anything dropped.
+    assert [m.title for m in milestones] == ["Next", "Done 4", "Done 3", "Done 2"]
+    assert [c.title for c in commitments] == ["Delivered"]
+    assert roadmap_selection.shares() == [2, 2, 1]

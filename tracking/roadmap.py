@@ -150,6 +150,11 @@ class Roadmap:
     today_label_y: float
     rows_top: float
     rows_bottom: float
+    # How many more of the workstream's milestones and commitments are on the plan than the
+    # roadmap has rows for (tracking/roadmap_selection.py chooses them), and the page that
+    # has them all.
+    more: int = 0
+    more_url: str = ""
 
 
 # Labels by value, looked up once: get_FOO_display() costs a row many times a dict lookup.
@@ -160,7 +165,8 @@ RATING_LABELS = dict(Rating.choices)
 
 def is_on_the_plan(milestone: Milestone) -> bool:
     """Tracked against a plan: it has a delivery status or a planned, forecast or actual
-    date. Other milestones are events of the timeline, not items of the plan."""
+    date. Other milestones are events of the timeline, not items of the plan. Must agree
+    with roadmap_selection.on_the_plan_condition()."""
     return bool(
         milestone.delivery_status
         or milestone.planned_date
@@ -251,9 +257,12 @@ def workstream_roadmap(
     commitments: list[Commitment],
     *,
     today: datetime.date,
+    more: int = 0,
+    more_url: str = "",
 ) -> Roadmap | None:
     """The roadmap of a workstream's public milestones and commitments (as its page has
-    them already: this asks no query), or None when nothing of it is on a plan."""
+    them already: this asks no query), or None when nothing of it is on a plan. ``more``
+    of them on the plan were left out (roadmap_selection.chosen()), all at ``more_url``."""
     rows = [milestone_row(m, today) for m in milestones if is_on_the_plan(m)]
     rows += [commitment_row(c, today) for c in commitments]
     if not rows:
@@ -299,6 +308,11 @@ def workstream_roadmap(
             if len(undated) == 1
             else f" {len(undated)} more, with no date, are in the table only."
         )
+    if more:
+        described += (
+            " They are a third each of what is late, what is due next and what was "
+            f"delivered or done most recently: {more} more on the plan are not drawn."
+        )
     return Roadmap(
         title=f"Roadmap of the {workstream_name} workstream: planned against done",
         description=described,
@@ -313,6 +327,8 @@ def workstream_roadmap(
         today_label_y=rows_bottom + TODAY_HEIGHT - 6,
         rows_top=AXIS_HEIGHT - 6,
         rows_bottom=rows_bottom,
+        more=more,
+        more_url=more_url,
     )
 
 

@@ -8,7 +8,6 @@ from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 
 from funding.models import Award, FundingProgramme
-from mmip.grouping import grouped_by_choice
 from mmip.models import Organisation
 from skills.models import (
     ApprenticeshipProgramme,
@@ -17,8 +16,6 @@ from skills.models import (
     LearningResource,
     TrainingCentre,
 )
-from tracking.models import Commitment, StatusChange
-from tracking.roadmap import is_on_the_plan
 from workstreams.models import (
     Indicator,
     IndicatorValue,
@@ -29,7 +26,7 @@ from workstreams.models import (
     Workstream,
 )
 
-AWARDS_SHOWN = 20  # per table on an organisation's page; the funding explorer lists the rest
+AWARDS_SHOWN = 20  # per table of an organisation's or a workstream's page; the explorer has all
 # The roles an organisation plays in awards, each with the relation of its awards.
 AWARD_RELATIONS = {
     "funder": "awards_given",
@@ -209,105 +206,7 @@ def latest_awards(organisation: Organisation, role: str):
     )
 
 
-# ---------- A workstream's page, an indicator's page and the timeline ----------
-
-
-def workstream_page(workstream: Workstream) -> dict:
-    """Every public row a workstream's page shows, by relation (its accessor name, such as
-    "initiatives"), each kind the workstream has any rows of in one query filtered on it:
-    prefetching from a single workstream only added its own machinery to each query. What
-    the page names only where public (an initiative's larger initiative, a milestone's
-    initiative, a programme's lead) comes with what its is_public reads, and each milestone
-    with the public history of its status and rating (public_status_changes). Besides,
-    "partners_by_role" and the "award_totals" of the awards listed."""
-    rows = rows_by_relation(
-        workstream,
-        {
-            "partnerships": lambda: (
-                Partnership.objects.public()
-                .filter(workstream=workstream)
-                .select_related("organisation")
-                .order_by("role", "organisation__name")
-            ),
-            "initiatives": lambda: (
-                # One workstream: its place among the others (Meta.ordering) is the same for all.
-                Initiative.objects.public()
-                .filter(workstream=workstream)
-                .order_by("start_date", "name")
-            ),
-            "awards": lambda: Award.objects.public().for_workstream(workstream).in_tables(),
-            "indicators": lambda: (
-                Indicator.objects.public()
-                .filter(workstreams=workstream)
-                .with_values()
-                .with_periods()
-            ),
-            "outputs": lambda: (
-                Output.objects.public().filter(workstreams=workstream).latest_first()
-            ),
-            "commitments": lambda: (
-                Commitment.objects.public().filter(workstream=workstream).order_by("title")
-            ),
-            "milestones": lambda: (
-                Milestone.objects.public()
-                .filter(workstream=workstream)
-                .select_related("initiative__workstream")
-                .in_date_order()
-            ),
-            "apprenticeship_programmes": lambda: (
-                ApprenticeshipProgramme.objects.public()
-                .filter(workstream=workstream)
-                .select_related("lead")
-            ),
-        },
-    )
-    initiatives = rows["initiatives"]
-    if any(initiative.part_of_id for initiative in initiatives):
-        # The larger initiatives some are part of, with the workstream their is_public reads:
-        # few initiatives are part of another, and joining them to every row cost as much as
-        # this query.
-        prefetch_related_objects(
-            initiatives,
-            Prefetch("part_of", queryset=Initiative.objects.select_related("workstream")),
-        )
-    # The organisations of each: a query each, run only for a list that has rows.
-    for relation, link in (
-        ("initiatives", "organisations"),
-        ("outputs", "publishers"),
-        ("apprenticeship_programmes", "community_organisations"),
-    ):
-        prefetch_related_objects(
-            rows[relation], Prefetch(link, queryset=Organisation.objects.public())
-        )
-    # The public history of each milestone's status and rating, shown under it in the
-    # timeline: one query, run only for a page with milestones on a plan. Only those have a
-    # history: a status or rating changes only through an approved update, a rating needs a
-    # status, and once a milestone is saved its status is for updates alone to change.
-    on_a_plan = []
-    for milestone in rows["milestones"]:
-        if is_on_the_plan(milestone):
-            on_a_plan.append(milestone)
-        else:
-            milestone.public_status_changes = []
-    prefetch_related_objects(
-        on_a_plan,
-        Prefetch(
-            "status_changes",
-            queryset=StatusChange.objects.public(),
-            to_attr="public_status_changes",
-        ),
-    )
-    awards = rows["awards"]
-    rows["partners_by_role"] = partners_by_role(rows.pop("partnerships"))
-    # The awards listed are all of the workstream's, so their figures need no query.
-    rows["award_totals"] = {"count": len(awards), "total": sum(award.amount for award in awards)}
-    return rows
-
-
-def partners_by_role(partnerships) -> list[tuple[str, list[Partnership]]]:
-    """[(role label, partnerships)] in the order Partnership.Role declares, leaving out
-    roles nobody plays. Queries sort roles by the stored value, which is alphabetical."""
-    return grouped_by_choice(partnerships, "role", Partnership.Role)
+# ---------- An indicator's page and the timeline (a workstream's: workstream_page.py) ----------
 
 
 def indicator_pages():

@@ -2,6 +2,8 @@
 app shown beside the awards and apprenticeships that point at them, so they read the
 funding and skills apps too and live here rather than in workstreams/."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView
@@ -9,6 +11,7 @@ from django.views.generic import DetailView
 from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.site import selectors
+from mmip.site.workstream_page import workstream_page
 from tracking.roadmap import workstream_roadmap
 from workstreams.charts import indicator_chart
 from workstreams.filters import MilestoneFilterSet
@@ -26,16 +29,34 @@ class WorkstreamDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         workstream = self.object
-        rows = selectors.workstream_page(workstream)
+        today = timezone.localdate()
+        rows = workstream_page(workstream, today=today)
+        chosen = rows.pop("roadmap")
+        # The pages that list all of what this one lists the first few of.
+        query = urlencode({"workstream": workstream.slug})
+        elsewhere = {
+            key: f"{reverse(name)}?{query}"
+            for key, name in (
+                ("funding", "funding-explorer"),
+                ("timeline", "timeline"),
+                ("progress", "progress"),
+                ("outputs", "output-list"),
+            )
+        }
         return super().get_context_data(
             **rows,
-            # Drawn from the milestones and commitments the page lists already: no query.
+            # Drawn from the milestones and commitments read with the page's lists: no query.
             roadmap=workstream_roadmap(
                 workstream.name,
-                rows["milestones"],
-                rows["commitments"],
-                today=timezone.localdate(),
+                chosen["milestones"],
+                chosen["commitments"],
+                today=today,
+                more=chosen["more"],
+                more_url=elsewhere["progress"],
             ),
+            elsewhere=elsewhere,
+            # A milestone names its initiative, linked where this page shows it.
+            initiatives_shown={initiative.pk for initiative in rows["initiatives"]},
             indicator_charts=[
                 (indicator, indicator_chart(indicator)) for indicator in rows["indicators"]
             ],

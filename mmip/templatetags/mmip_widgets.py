@@ -144,7 +144,7 @@ def milestone_items(
     links=False,
     workstreams=False,
     details=False,
-    initiatives_here=False,
+    initiatives_here=None,
     connections=False,
     changes=False,
 ):
@@ -155,8 +155,9 @@ def milestone_items(
     milestone-<slug>, the place its address points at on its workstream's page or the
     timeline; links: the title links to that address; workstreams: names its workstream
     (linked, unless the title links to its page already) or the whole programme; details:
-    its place and description; initiatives_here: names its initiative where public, linked
-    to it further up the same page (a workstream's); connections: lists beneath it its
+    its place and description; initiatives_here: the keys of the initiatives further up
+    the same page (a workstream's), to name its initiative where public, linked to it there
+    if it is among them; connections: lists beneath it its
     initiative, output and awards where public; changes: a table beneath it of the public
     changes of its status and rating (when, from, to and why).
 
@@ -205,10 +206,16 @@ def milestone_items(
                 if shown.pk not in workstream_urls:
                     workstream_urls[shown.pk] = shown.get_absolute_url()
                 item["workstream"] = _linked(shown.name, workstream_urls[shown.pk])
-        if (initiatives_here or connections) and milestone.initiative_id:
+        if (initiatives_here is not None or connections) and milestone.initiative_id:
             initiative = milestone.initiative
             if initiative.is_public:
-                item["initiative_here" if initiatives_here else "initiative"] = initiative
+                if initiatives_here is None:
+                    item["initiative"] = initiative
+                else:
+                    here = initiative.pk in initiatives_here
+                    item["initiative_here"] = _linked(
+                        initiative.name, f"#initiative-{initiative.slug}" if here else ""
+                    )
         if connections:
             output = milestone.output if milestone.output_id else None
             if output is not None and output.is_public:
