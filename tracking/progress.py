@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mmip import pagecache
 from mmip.ratings import Rating
 from tracking.models import Commitment, StatusChange
 from workstreams.models import IndicatorPeriod, Initiative, Milestone
@@ -227,7 +229,19 @@ def delivered_lately(slug: str | None, now: datetime.datetime) -> list[Delivered
 
 def counts(commitments: QuerySet, slug: str | None, today: datetime.date) -> dict:
     """How many commitments, and milestones and initiatives tracked against a plan, by
-    status and by rating, and how many are late: one query for each kind."""
+    status and by rating, and how many are late: one query for each kind, each reading
+    every row of its kind, so they are kept until the record changes (and for the day they
+    were counted on, as late is of the day). ``commitments`` are the public commitments of
+    the workstream ``slug`` (all of them without one)."""
+    return pagecache.remembered(
+        "progress-counts",
+        (slug, today.isoformat()),
+        lambda: _counts(commitments, slug, today),
+        seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
+    )
+
+
+def _counts(commitments: QuerySet, slug: str | None, today: datetime.date) -> dict:
     of_commitments = commitments.counts(today)
     of_milestones = tracked_milestones(slug).counts(today)
     of_initiatives = tracked_initiatives(slug).counts(today)

@@ -20,7 +20,7 @@ from tracking.filters import ProgressFilterSet, progress_filter
 from tracking.models import Commitment, ProgressUpdate, StatusChange
 from workstreams.models import Initiative, Milestone, Output
 
-COMMITMENTS_PER_PAGE = 50
+COMMITMENTS_PER_PAGE = 25
 
 
 class ProgressView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
