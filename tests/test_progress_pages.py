@@ -377,8 +377,10 @@ def test_an_update_on_a_milestone_or_an_indicator_period_leads_to_where_its_targ
     feed = page(client, reverse("update-feed"))
     progress = page(client, reverse("progress"))
 
-    assert f"{milestone.get_absolute_url()}#update-{on_milestone.pk}" in feed
-    assert f"{indicator.get_absolute_url()}#update-{on_period.pk}" in feed
+    place, _, anchor = milestone.get_absolute_url().partition("#")
+    assert f"{place}?update={on_milestone.pk}#{anchor}" in feed
+    assert f"{indicator.get_absolute_url()}?update={on_period.pk}<" in feed
+    assert "#update-" not in feed  # neither page lists updates: no anchor that leads nowhere
     assert f'<a href="{milestone.get_absolute_url()}">' in progress
     assert f'<a href="{indicator.get_absolute_url()}">' in progress
     assert 'href=""' not in progress

@@ -62,15 +62,19 @@ class UpdateFeed(Feed):
         return linebreaks(" · ".join(parts) + "\n\n" + update.narrative, autoescape=True)
 
     def item_link(self, update):
-        # Each entry's address is its own, so feed readers tell the entries apart. An update
-        # on a commitment is on the commitment's page; one on a workstream as a whole is
-        # among the latest updates of /progress/ for that workstream; one on a milestone or
-        # an initiative is at its place on its workstream's page, and one on an indicator's
-        # period on the indicator's page.
+        # Each entry's address is its own, as feed readers tell entries apart by it (it is
+        # the Atom id too). An update on a commitment is on the commitment's page, and one on
+        # a workstream as a whole among the latest updates of /progress/ for that workstream,
+        # each at its own anchor. One on a milestone or an initiative leads to the record's
+        # place on its workstream's page, and one on an indicator's period to the
+        # indicator's page, where updates are not listed: the update is named in the query.
         if update.workstream_id:
             query = urlencode({"workstream": update.workstream.slug})
             return f"{reverse('progress')}?{query}#update-{update.pk}"
-        return f"{update.target_url}#update-{update.pk}"
+        if update.commitment_id:
+            return f"{update.target_url}#update-{update.pk}"
+        place, hash_sign, anchor = update.target_url.partition("#")
+        return f"{place}?{urlencode({'update': update.pk})}{hash_sign}{anchor}"
 
     def item_pubdate(self, update):
         return update.reviewed_at
