@@ -148,7 +148,8 @@ def _workstream_slugs() -> ArraySubquery:
 
 def _award_path() -> Concat:
     """The award page's path, built in SQL from one reverse(). Identifiers are letters,
-    digits and hyphens, so need no quoting."""
+    digits, hyphens and underscores, with dots and slashes only between them (the Award's
+    identifier rule), all safe in a path, so need no quoting."""
     marker = "360G-MMIP-MARKER"
     before, after = reverse("award-detail", args=[marker]).split(marker)
     return _concat(Value(before), F("identifier"), Value(after))

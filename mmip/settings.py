@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "funding",
     "skills",
     "tracking",
+    "imports",
     "mmip.site",
     "mmip.pagecache",
 ]

@@ -149,6 +149,15 @@ def test_a_draft_or_unknown_award_answers_404(client):
     assert client.get(reverse("award-detail", args=["360G-MMIP-NONE"])).status_code == 404
 
 
+def test_an_award_whose_identifier_has_slashes_has_its_page_at_that_address(client):
+    # Publishers' own references often hold slashes (Wellcome's 215678/Z/19/Z), and an
+    # imported award keeps its publisher's identifier.
+    award = AwardFactory(identifier="360G-Wellcome-215678/Z/19/Z", title="Bioprocessing")
+
+    assert award.get_absolute_url() == "/funding/360G-Wellcome-215678/Z/19/Z/"
+    assert "Bioprocessing" in page(client, award.get_absolute_url())
+
+
 def build_award_rows(award, n: int) -> None:
     for _ in range(n):
         award.workstreams.add(WorkstreamFactory())
