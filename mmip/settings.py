@@ -248,6 +248,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # shared cache, not on one server's disk, so any app server can finish what another began.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
+# Imports of funders' 360Giving files (imports/): the largest file accepted, and the most an
+# Excel workbook may unpack to (a workbook is a zip archive, which can swell enormously).
+IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 200)
+IMPORT_MAX_SPREADSHEET_MEGABYTES = env_int("IMPORT_MAX_SPREADSHEET_MEGABYTES", 100)
+
 # Security headers. Production defaults are strict; a local `make serve` over plain HTTP
 # turns off the HTTPS-only ones through the environment.
 SESSION_COOKIE_HTTPONLY = True
