@@ -7,6 +7,7 @@ preview's work (imports/preview.py).
 """
 
 import calendar
+import contextlib
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -106,6 +107,9 @@ class Reading:
     facts: GrantFacts | None
     problems: list[Remark] = field(default_factory=list)
     notes: list[Remark] = field(default_factory=list)
+    # Read even when another field has a problem, so a grant outside the award dates chosen
+    # is left out rather than reported.
+    award_date: datetime.date | None = None
 
 
 def read_grant(grant, *, from_spreadsheet: bool) -> Reading:
@@ -118,6 +122,9 @@ def read_grant(grant, *, from_spreadsheet: bool) -> Reading:
         grant = _typed_amount(grant, notes)
     problems.extend(Remark(message, path) for path, message in grant_errors(grant))
     if problems:
+        if isinstance(grant.get("awardDate"), str):
+            with contextlib.suppress(ValueError):
+                reading.award_date, _ = read_date(grant["awardDate"])
         return reading
     identifier = _identifier(grant["id"], problems)
     title = _text(grant, "title", problems, limit=300)
@@ -125,6 +132,7 @@ def read_grant(grant, *, from_spreadsheet: bool) -> Reading:
     _currency(grant["currency"], problems)
     amount = _amount(grant["amountAwarded"], problems, from_spreadsheet)
     award_date, precision = _award_date(grant, problems, notes)
+    reading.award_date = award_date
     planned_start, planned_end = _planned_dates(grant, problems, notes)
     funder = _party(grant, "fundingOrganization", "funder", problems, notes)
     recipient = _party(grant, "recipientOrganization", "recipient", problems, notes)
@@ -221,7 +229,7 @@ def _amount(value, problems: list, from_spreadsheet: bool) -> Decimal:
         # An Excel number is binary: 2000.1 arrives as 2000.0999999999999090…
         amount = amount.quantize(PENNY)
     if amount <= 0:
-        problems.append(Remark(f"The amount is {amount}; an award must be more than £0.", where))
+        problems.append(Remark(f"The amount is {value}; an award must be more than £0.", where))
     elif amount != amount.quantize(PENNY):
         problems.append(Remark(f"The amount {amount} has fractions of a penny.", where))
     elif amount > MAX_AMOUNT:

@@ -48,6 +48,12 @@ class GrantFile:
     def count(self) -> int:
         return len(self.identifiers)
 
+    @property
+    def repeated(self) -> dict[int, list[int]]:
+        """The grants of a spreadsheet that flattentool made of several rows sharing an
+        identifier, with those rows, by position."""
+        return self._converted.repeated if self._converted is not None else {}
+
     def grants(self) -> Iterator[dict]:
         if self._converted is not None:
             yield from self._converted.grants

@@ -57,6 +57,9 @@ class Converted:
     grants: list[dict]
     cells: dict[str, tuple] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # flattentool joins rows that share an identifier into one grant (that is how it joins
+    # sheets): the rows of each grant made of more than one, by its position.
+    repeated: dict[int, list[int]] = field(default_factory=dict)
 
     def locate(self, position: int, path: tuple = ()) -> Located:
         parts = [str(part) for part in path]
@@ -102,10 +105,19 @@ def convert(path: Path, kind: str) -> Converted:
             raise FileRefused(
                 f"The spreadsheet could not be read as 360Giving's layout ({error})."
             ) from None
+    cells = cells or {}
     return Converted(
         grants=[dict(grant) for grant in grants],
-        cells={key: tuple(found[0]) for key, found in (cells or {}).items() if found},
+        cells={key: tuple(found[0]) for key, found in cells.items() if found},
         notes=notes,
+        repeated={
+            position: rows
+            for position in range(len(grants))
+            if len(
+                rows := sorted({int(cell[2]) for cell in cells.get(f"{ROOT}/{position}/id", [])})
+            )
+            > 1
+        },
     )
 
 

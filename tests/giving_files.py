@@ -62,7 +62,7 @@ DATE_FORMS = [
     lambda d: d.isoformat(),
     lambda d: f"{d.isoformat()}T00:00:00{'+01:00' if _summer(d) else '+00:00'}",
     lambda d: f"{(d - datetime.timedelta(days=1)).isoformat()}T23:00:00Z",
-    lambda d: f"{d.isoformat()}T10:30:00",
+    lambda d: f"{d.isoformat()}T10:30:00.000Z",
 ]
 
 
@@ -84,7 +84,9 @@ def grant(n: int, **changes) -> dict:
         "awardDate": form(day),
         "recipientOrganization": [{"id": identifier, "name": name, **extra}],
         "fundingOrganization": [{"id": funder["id"], "name": funder["name"]}],
-        "grantProgramme": [{"code": f"P{n % 3}", "title": PROGRAMMES[n % len(PROGRAMMES)]}],
+        "grantProgramme": [
+            {"code": f"P{n // 3 % 3}", "title": PROGRAMMES[n // 3 % len(PROGRAMMES)]}
+        ],
         "plannedDates": [{"startDate": day.isoformat(), "duration": 12}],
         "beneficiaryLocation": [{"name": "England", "countryCode": "GB"}],
         "dateModified": "2024-01-31T09:00:00+00:00",

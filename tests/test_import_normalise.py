@@ -40,7 +40,7 @@ def test_a_grant_becomes_the_facts_of_an_award():
     assert facts.recipient.name == "Clyde Biologics Ltd"
     assert facts.recipient.org_ids == ("GB-COH-08880001",)
     assert facts.recipient.region == "scotland"
-    assert facts.programme == "Skills for Bioprocessing"
+    assert facts.programme == "Manufacturing Futures"
     assert facts.source_url == "https://grants.example.org/data/2024.json"
 
 
