@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 
 from funding.models import FundingProgramme
+from funding.orgid import FALLBACK_PREFIX
 from imports.models import OrganisationIdentifier
 from imports.normalise import Party
 from mmip.models import Organisation
@@ -167,7 +168,7 @@ class Directory:
             party=party,
             how=NEW,
             name=name,
-            slug=self._free_slug(name),
+            slug=self._free_slug(name, party.identifier),
             kind=guess_kind(party, role),
             org_id=org_id,
             region=party.region,
@@ -180,7 +181,17 @@ class Directory:
                 self._by_id[identifier] = match
         return match
 
-    def _free_slug(self, name: str) -> str:
+    def _free_slug(self, name: str, identifier: str) -> str:
+        """A slug not yet taken: the one our own identifier (360G-MMIP-ORG-<slug>, which our
+        exports give an organisation without an org-id) carries, else one of the name."""
+        ours = identifier.removeprefix(FALLBACK_PREFIX)
+        if (
+            identifier.startswith(FALLBACK_PREFIX)
+            and ours == slugify(ours)
+            and ours not in self._slugs
+        ):
+            self._slugs.add(ours)
+            return ours
         base = slugify(name)[:190] or "organisation"
         slug, n = base, 1
         while slug in self._slugs:
@@ -227,13 +238,19 @@ class Programmes:
 
     def _decide(self, title: str, funder: OrganisationMatch) -> ProgrammeMatch:
         if funder.organisation_id and funder.how != NEW:
-            found = self._by_funder.get((funder.organisation_id, title.casefold()))
-            if found:
-                return ProgrammeMatch(title=title, funder=funder, programme_id=found)
+            # Under its title, or the name an import gave it where another funder had the title.
+            for name in {
+                title,
+                _with_funder(title, funder.party.name),
+                _with_funder(title, funder.record_name),
+            }:
+                found = self._by_funder.get((funder.organisation_id, name.casefold()))
+                if found:
+                    return ProgrammeMatch(title=title, funder=funder, programme_id=found)
         name = title
         if name.casefold() in self._names:
             # Programme names are unique across funders: another funder has this one.
-            name = f"{title} ({funder.party.name})"[:200]
+            name = _with_funder(title, funder.party.name)
         self._names.add(name.casefold())
         base = slugify(name)[:190] or "programme"
         slug, n = base, 1
@@ -242,3 +259,7 @@ class Programmes:
             slug = f"{base}-{n}"
         self._slugs.add(slug)
         return ProgrammeMatch(title=title, funder=funder, name=name, slug=slug)
+
+
+def _with_funder(title: str, funder_name: str) -> str:
+    return f"{title} ({funder_name})"[:200]
