@@ -23,10 +23,10 @@ class Selection:
     def __post_init__(self):
         # Compared without regard to case or the spaces around them.
         object.__setattr__(
-            self, "programmes", tuple(p.strip().casefold() for p in self.programmes if p.strip())
+            self, "programmes", tuple(p.strip() for p in self.programmes if p.strip())
         )
         object.__setattr__(self, "funders", tuple(f.strip() for f in self.funders if f.strip()))
-        object.__setattr__(self, "text", self.text.strip().casefold())
+        object.__setattr__(self, "text", self.text.strip())
 
     @property
     def is_everything(self) -> bool:
@@ -42,7 +42,7 @@ class Selection:
         if self.programmes and not {
             str(programme.get("title", "")).strip().casefold()
             for programme in _objects(grant.get("grantProgramme"))
-        } & set(self.programmes):
+        } & {programme.casefold() for programme in self.programmes}:
             return False
         if self.funders and not {
             str(funder.get("id", "")).strip()
@@ -55,7 +55,7 @@ class Selection:
                 for value in (grant.get("title"), grant.get("description"), grant.get("id"))
                 if isinstance(value, str)
             )
-            if self.text not in words.casefold():
+            if self.text.casefold() not in words.casefold():
                 return False
         return True
 

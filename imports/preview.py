@@ -37,6 +37,8 @@ class Report:
         self.new, self.changed, self.problems, self.notes = [], [], [], []
         self.problem_grants: set[int] = set()
         self.note_count = 0
+        # When applying, this import's own record, which is not an earlier import of the file.
+        self.current_import = None
         self.digest = hashlib.sha256()
 
     def add(self, plans: list[GrantPlan], problems: list[Problem], skipped: int, notes) -> None:
@@ -157,6 +159,7 @@ class Report:
     def _imported_before(self) -> str:
         earlier = (
             DatasetImport.objects.filter(sha256=self.planner.file.sha256)
+            .exclude(pk=getattr(self.current_import, "pk", None))
             .select_related("dataset", "imported_by")
             .first()
         )

@@ -74,6 +74,7 @@ def apply_import(
             planner = Planner(grant_file, choices, lock=True)
             report = Report(planner)
             writer = Writer(planner, user=user)
+            report.current_import = writer.run
             for plans, problems, skipped, notes, done in planner.batches():
                 report.add(plans, problems, skipped, notes)
                 if problems and not skip_problems:
