@@ -6,7 +6,8 @@ The upload, preview and apply pages are in imports/admin_views.py."""
 from django.contrib import admin
 from django.db.models import Count
 
-from imports.models import Dataset, DatasetImport, OrganisationIdentifier
+from imports import admin_views
+from imports.models import Dataset, DatasetImport, OrganisationIdentifier, Upload
 from mmip.admin_base import HistoryAdmin
 
 IMPORT_COUNTS = [
@@ -120,3 +121,44 @@ class OrganisationIdentifierAdmin(ReadOnlyAdmin):
     list_filter = ["scheme"]
     list_select_related = ["organisation", "dataset"]
     search_fields = ["identifier", "organisation__name"]
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    """Funders' 360Giving files as staff upload them: the add page is the upload form, the
+    change page the preview with its buttons (imports/admin_views.py). Nothing here is
+    edited as a form, and an upload is discarded rather than deleted."""
+
+    list_display = ["uploaded_at", "file_name", "uploaded_by", "state", "counted"]
+    list_filter = ["state"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["file_name", "sha256"]
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        # An import adds and changes awards and organisations.
+        return super().has_add_permission(request) and request.user.has_perms(
+            ["funding.add_award", "funding.change_award", "mmip.add_organisation"]
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin_views.upload_page(self, request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return admin_views.preview_page(self, request, object_id)
+
+    @admin.display(description="grants")
+    def counted(self, obj):
+        counts = (obj.preview or {}).get("counts")
+        if not counts:
+            return "—"
+        return (
+            f"{counts['new']:,} new, {counts['changed']:,} changed, "
+            f"{counts['unchanged']:,} unchanged, {counts['with_problems']:,} with problems"
+        )

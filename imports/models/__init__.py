@@ -5,6 +5,7 @@ in imports/services.py."""
 
 from imports.models.datasets import SHA256_PATTERN, Dataset, DatasetImport, DatasetQuerySet
 from imports.models.sources import AwardSource, OrganisationIdentifier, OrganisationSource
+from imports.models.uploads import Upload, UploadChunk
 
 __all__ = [
     "SHA256_PATTERN",
@@ -14,4 +15,6 @@ __all__ = [
     "DatasetQuerySet",
     "OrganisationIdentifier",
     "OrganisationSource",
+    "Upload",
+    "UploadChunk",
 ]
