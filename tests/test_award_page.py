@@ -185,5 +185,6 @@ def test_award_page_query_count_does_not_grow(client):
     build_award_rows(award, 27)
     # 1 the award with funder, recipient, routed-through and programme, 2 its published
     # workstreams, 3 its milestones with their workstreams, 4 its outputs, 5 the earlier
-    # awards of its chain, 6 the later ones (each one recursive query with its parties).
-    assert count_queries(client, award.get_absolute_url()) == with_three == 6
+    # awards of its chain, 6 the later ones (each one recursive query with its parties),
+    # 7 the datasets it was imported from.
+    assert count_queries(client, award.get_absolute_url()) == with_three == 7

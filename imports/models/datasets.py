@@ -1,6 +1,7 @@
 """Datasets: the sources awards and organisations are imported from (a funder's own
 360Giving data), and each file of a dataset that was imported, with its counts."""
 
+import datetime
 import re
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from funding.models import Award
 from mmip.models import Organisation
@@ -87,6 +89,11 @@ class Dataset(models.Model):
 
     def get_absolute_url(self):
         return reverse("about-data") + f"#dataset-{self.pk}"
+
+    @property
+    def imported_on(self) -> datetime.date | None:
+        """The day in the UK its newest file was imported."""
+        return timezone.localdate(self.last_imported_at) if self.last_imported_at else None
 
     def clean(self):
         errors = {}
