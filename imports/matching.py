@@ -108,6 +108,9 @@ class Directory:
         self._exact_names = {row["name"] for row in self._rows.values()}
         self._slugs = {row["slug"] for row in self._rows.values()}
 
+    def name_of(self, pk: int) -> str:
+        return self._rows[pk]["name"] if pk in self._rows else ""
+
     def resolve(self, party: Party, role: str) -> OrganisationMatch:
         match = self.matches.get(party.identifier)
         if match is None:
@@ -222,6 +225,7 @@ class Programmes:
     def __init__(self):
         rows = list(FundingProgramme.objects.values("pk", "name", "slug", "funder"))
         self._by_funder = {(row["funder"], row["name"].casefold()): row["pk"] for row in rows}
+        self.names = {row["pk"]: row["name"] for row in rows}
         self._names = {row["name"].casefold() for row in rows}
         self._slugs = {row["slug"] for row in rows}
         self.matches: dict[tuple, ProgrammeMatch] = {}

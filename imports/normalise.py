@@ -36,6 +36,7 @@ _PRECISION_NOTE = re.compile(
     r"\d{4}-\d{2}-\d{2} stands for that (?:year|month)\.$"
 )
 _FORMULA_START = ("=", "+", "-", "@")
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 @dataclass(frozen=True)
@@ -425,7 +426,7 @@ def _web_address(value, *, limit: int) -> str:
     if not isinstance(value, str) or len(value.strip()) > limit:
         return ""
     try:
-        URLValidator(schemes=["http", "https"])(value.strip())
+        _WEB_ADDRESS(value.strip())
     except ValidationError:
         return ""
     return value.strip()

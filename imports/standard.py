@@ -165,18 +165,22 @@ def org_id_lists() -> dict[str, dict]:
 
 
 @functools.cache
-def _codes_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(org_id_lists(), key=len, reverse=True))
+def _longest_code() -> int:
+    """How many hyphen-separated parts the longest list code has (CN-11-CR: three)."""
+    return max(code.count("-") + 1 for code in org_id_lists())
 
 
 def org_id_scheme(identifier: str) -> str | None:
     """The register list an org-id belongs to (its prefix, such as GB-CHC for
     GB-CHC-1234567), the publisher's own scheme for 360G-…, or None when neither: a prefix
     the register does not have. Codes may themselves hold hyphens (CN-11-CR), so the
-    longest code the identifier starts with wins."""
+    longest code the identifier starts with wins; each length is one look-up in a set."""
     if identifier.upper().startswith(PUBLISHER_SCHEME + "-"):
         return PUBLISHER_SCHEME
-    for code in _codes_longest_first():
-        if identifier.startswith(code + "-") and len(identifier) > len(code) + 1:
+    parts = identifier.split("-")
+    codes = org_id_lists()
+    for length in range(min(_longest_code(), len(parts) - 1), 1, -1):
+        code = "-".join(parts[:length])
+        if code in codes and "".join(parts[length:]):
             return code
     return None

@@ -238,9 +238,12 @@ class Writer:
     def _changed_awards(self, plans: list[GrantPlan]) -> None:
         if not plans:
             return
-        record_baselines(Award.objects.filter(pk__in=[plan.award.pk for plan in plans]))
+        # Whole, for their history entries: the plan read only the columns it compares.
+        awards = Award.objects.in_bulk([plan.award.pk for plan in plans])
+        record_baselines(Award.objects.filter(pk__in=list(awards)))
         fields = set()
         for plan in plans:
+            plan.award = awards[plan.award.pk]
             for change in plan.changes:
                 setattr(plan.award, _attribute(change.name), _stored(change.value))
                 fields.add(_attribute(change.name))
@@ -263,26 +266,32 @@ class Writer:
         )
 
     def _award_sources(self, plans: list[GrantPlan]) -> None:
-        """Each award seen again remembers what the file now says of it, and this file."""
-        new, seen = [], []
+        """Each award seen again remembers what the file now says of it, and this file.
+        Most say what they said last time: they are all moved to this file in one UPDATE,
+        and only those the funder changed are written row by row."""
+        new, changed, seen = [], [], []
         for plan in plans:
+            upstream = plan.facts.upstream()
             if plan.source is None:
                 new.append(
                     AwardSource(
                         dataset=self.dataset,
                         award=plan.award,
-                        imported_values=plan.facts.upstream(),
+                        imported_values=upstream,
                         first_import=self.run,
                         last_import=self.run,
                     )
                 )
-            else:
-                plan.source.imported_values = plan.facts.upstream()
+            elif plan.source.imported_values != upstream:
+                plan.source.imported_values = upstream
                 plan.source.last_import = self.run
-                seen.append(plan.source)
+                changed.append(plan.source)
+            else:
+                seen.append(plan.source.pk)
         AwardSource.objects.bulk_create(new)
-        AwardSource.objects.bulk_update(seen, ["imported_values", "last_import"])
-        self.wrote = self.wrote or bool(new)
+        AwardSource.objects.bulk_update(changed, ["imported_values", "last_import"])
+        AwardSource.objects.filter(pk__in=seen).update(last_import=self.run)
+        self.wrote = self.wrote or bool(new) or bool(changed)
 
     def finish(self, counts: dict, organisations: dict) -> DatasetImport:
         self.run.grants_in_file = counts["grants_in_file"]
