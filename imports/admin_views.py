@@ -1,9 +1,11 @@
 """The admin's pages for a funder's 360Giving file: the upload form (the add page of
-"360Giving files", linked from the Awards list), and the preview (an upload's change page),
-where staff confirm matches by name, apply, or discard the upload."""
+"360Giving files", linked from the Awards list), and an upload's page (its change page):
+how far its background job has got, then its preview, where staff confirm matches by name,
+apply or discard it, and at last what it did."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,7 +14,6 @@ from imports import uploads
 from imports.forms import UploadForm
 from imports.models import Upload
 from imports.reading import FileRefused
-from imports.services import ImportRefused, RecordChanged
 
 
 def _context(model_admin, request, **extra) -> dict:
@@ -37,11 +38,11 @@ def upload_page(model_admin, request):
             form.add_error("file", f"Nothing was kept: {refused}")
         except uploads.AlreadyOpen as open_already:
             form.add_error("file", str(open_already))
-            if open_already.upload is not None:
-                url = reverse("admin:imports_upload_change", args=[open_already.upload.pk])
-                messages.info(request, f"The upload waiting: {request.build_absolute_uri(url)}")
         else:
-            messages.success(request, "Here is the preview. Nothing has been imported yet.")
+            messages.success(
+                request,
+                "The file is uploaded and its preview is on its way. Nothing has been imported yet.",
+            )
             return redirect("admin:imports_upload_change", upload.pk)
     return TemplateResponse(
         request,
@@ -54,18 +55,31 @@ def upload_page(model_admin, request):
 
 def preview_page(model_admin, request, object_id):
     upload = get_object_or_404(
-        Upload.objects.select_related("uploaded_by", "dataset_import__dataset"), pk=object_id
+        Upload.objects.select_related("uploaded_by", "finished_by", "dataset_import__dataset"),
+        pk=object_id,
     )
     if not model_admin.has_view_permission(request, upload):
         raise PermissionDenied
     if request.method == "POST":
         return _act(model_admin, request, upload)
+    if "progress" in request.GET:
+        # For the page's script, which shows the job's progress without reloading.
+        return JsonResponse(
+            {
+                "state": upload.state,
+                "done": upload.progress_done,
+                "total": upload.progress_total,
+                "percent": upload.percent,
+                "stopped": upload.has_stopped,
+            }
+        )
     found = upload.preview or {}
     counts = found.get("counts", {})
+    can_act = upload.is_open and model_admin.has_change_permission(request, upload)
     context = _context(
         model_admin,
         request,
-        title=f"Preview of {upload.file_name}" if upload.is_open else upload.file_name,
+        title=upload.file_name,
         upload=upload,
         preview=found,
         counts=counts,
@@ -73,7 +87,13 @@ def preview_page(model_admin, request, object_id):
         to_confirm=[
             row for row in found.get("organisations", {}).get("by_name", []) if not row["confirmed"]
         ],
-        can_act=upload.is_open and model_admin.has_change_permission(request, upload),
+        show_preview=bool(found) and upload.state in (Upload.State.PREVIEWED, Upload.State.APPLIED),
+        can_act=can_act and upload.state == Upload.State.PREVIEWED,
+        can_discard=can_act and (upload.state not in Upload.WORKING or upload.has_stopped),
+        can_run_again=can_act and upload.has_stopped,
+        job_running=upload.state in (*Upload.WAITING, *Upload.WORKING) and not upload.has_stopped,
+        job_waiting=upload.state in Upload.WAITING,
+        progress_url=request.path + "?progress",
     )
     return TemplateResponse(request, "admin/imports/upload_preview.html", context)
 
@@ -83,50 +103,35 @@ def _act(model_admin, request, upload):
         raise PermissionDenied
     here = reverse("admin:imports_upload_change", args=[upload.pk])
     action = request.POST.get("action")
-    if action == "confirm":
-        chosen = set(request.POST.getlist("confirm"))
-        if not chosen:
-            messages.warning(request, "Tick the matches you confirm first.")
-        else:
+    try:
+        if action == "confirm":
+            chosen = set(request.POST.getlist("confirm"))
+            if not chosen:
+                messages.warning(request, "Tick the matches you confirm first.")
+                return redirect(here)
             uploads.confirm(upload=upload, identifiers=chosen)
-            messages.success(request, "The preview now takes the matches you confirmed.")
-        return redirect(here)
-    if action == "discard":
-        uploads.discard(upload=upload, user=request.user)
-        messages.success(request, f"{upload.file_name} was discarded; nothing was imported.")
-        return redirect("admin:imports_upload_changelist")
-    if action == "apply":
-        try:
-            result = uploads.apply(
+            messages.success(
+                request, "The preview is being made again with the matches you confirmed."
+            )
+        elif action == "apply":
+            uploads.request_apply(
                 upload=upload,
                 user=request.user,
                 skip_problems=request.POST.get("skip_problems") == "yes",
                 digest=request.POST.get("digest", ""),
             )
-        except RecordChanged as changed:
-            messages.warning(request, str(changed))
-        except ImportRefused as refused:
-            messages.error(request, str(refused))
+            messages.success(
+                request, "The import is on its way: this page shows how far it has got."
+            )
+        elif action == "run-again":
+            uploads.run_again(upload=upload)
+            messages.success(request, "The job is queued again.")
+        elif action == "discard":
+            uploads.discard(upload=upload, user=request.user)
+            messages.success(request, f"{upload.file_name} was discarded; nothing was imported.")
+            return redirect("admin:imports_upload_changelist")
         else:
-            messages.success(request, _done(result))
-        return redirect(here)
-    messages.error(request, "That is not something this page does.")
+            messages.error(request, "That is not something this page does.")
+    except uploads.NotNow as not_now:
+        messages.error(request, str(not_now))
     return redirect(here)
-
-
-def _done(result) -> str:
-    counts = result.preview["counts"]
-    if result.changed_nothing:
-        return (
-            "This file was imported last time and nothing in it has changed: nothing was written."
-        )
-    return (
-        f"Imported into “{result.dataset_import.dataset}”: {counts['new']:,} new, "
-        f"{counts['changed']:,} changed and {counts['unchanged']:,} unchanged awards"
-        + (
-            f"; {counts['with_problems']:,} skipped with problems"
-            if counts["with_problems"]
-            else ""
-        )
-        + "."
-    )

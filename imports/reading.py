@@ -22,7 +22,7 @@ from django.conf import settings
 from imports import spreadsheets
 from imports.spreadsheets import FileRefused, Located
 
-__all__ = ["FileRefused", "GrantFile", "Located", "open_grant_file"]
+__all__ = ["FileRefused", "GrantFile", "Located", "format_of", "open_grant_file"]
 
 FORMATS = ("json", "csv", "xlsx")
 _BOM = b"\xef\xbb\xbf"
@@ -81,7 +81,7 @@ def open_grant_file(path: Path, name: str) -> GrantFile:
         )
     if size == 0:
         raise FileRefused("The file is empty.")
-    kind = _format_of(path, name)
+    kind = format_of(path, name)
     grant_file = GrantFile(path=path, name=name, format=kind, size=size, sha256=_sha256(path))
     if kind == "json":
         _read_package(grant_file)
@@ -107,7 +107,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _format_of(path: Path, name: str) -> str:
+def format_of(path: Path, name: str) -> str:
     """JSON, CSV or Excel, from what the file begins with: a name can mislead (a CSV saved
     as .json), so the content decides, and the message says what the file looked like."""
     with path.open("rb") as stream:

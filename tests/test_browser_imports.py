@@ -1,9 +1,11 @@
-"""The upload and preview pages of a funder's 360Giving file in a real browser, logged in:
-they load without console errors and axe finds no WCAG 2.2 AA violation, at desktop size
-and on a phone; and the upload works as a member of staff would use it, without a script."""
+"""The upload, job and preview pages of a funder's 360Giving file in a real browser, logged
+in: they load without console errors and axe finds no WCAG 2.2 AA violation, at desktop size
+and on a phone; and the upload works as a member of staff would use it, its preview made by
+the worker."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -59,6 +61,12 @@ def test_the_upload_and_preview_pages_are_accessible_and_work(
         page.get_by_label("Skills").check()
         page.get_by_role("button", name="Upload and preview").click()
         page.wait_for_load_state("load")
+        # The job's page, waiting for the worker beside the web server.
+        assert page.get_by_role("status").inner_text() == "Waiting for a worker to start it."
+        assert_accessible(page, errors)
+
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        page.reload()
         assert page.get_by_role("heading", name="Problems (4 grants)").is_visible()
         assert page.get_by_role("heading", name="Organisations matched by name alone").is_visible()
         assert_accessible(page, errors)

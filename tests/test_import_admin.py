@@ -6,13 +6,17 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 
 from funding.models import Award
-from imports.models import Upload, UploadChunk
+from imports import uploads, writing
+from imports.models import Dataset, Upload, UploadChunk
 from tests import giving_files as gf
 from tests.factories import OrganisationFactory, WorkstreamFactory
 from tests.test_record_rules import assert_clean_message, assert_violates
@@ -36,10 +40,34 @@ def preview_url(upload) -> str:
     return reverse("admin:imports_upload_change", args=[upload.pk])
 
 
+@pytest.fixture(autouse=True)
+def _jobs_in_the_tests_transaction(monkeypatch):
+    """Jobs are queued when the request's transaction commits, which a test's never does: so
+    here they are queued at once. And the worker, which drops stale connections between jobs,
+    must keep the one that holds the test's transaction."""
+    monkeypatch.setattr(uploads, "_enqueue", lambda task, upload: task.enqueue(upload.pk))
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+def work():
+    """What the worker beside the web server does: every job queued, then stop."""
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+
 def uploaded(client, grants, **fields) -> Upload:
     response = upload(client, json_file(grants), **fields)
     assert response.status_code == 302, response.context["form"].errors
+    work()
     return Upload.objects.latest("pk")
+
+
+def applied(client, item, **fields):
+    response = client.post(
+        preview_url(item), {"action": "apply", "digest": item.preview["digest"], **fields}
+    )
+    work()
+    item.refresh_from_db()
+    return response
 
 
 def test_the_awards_list_leads_editors_to_the_upload(editor_client, viewer):
@@ -63,11 +91,15 @@ def test_an_upload_shows_its_preview_and_writes_nothing_yet(editor_client):
     item = Upload.objects.get()
     assert response.status_code == 302
     assert response["Location"] == preview_url(item)
-    assert not Award.objects.exists()
+    assert item.state == Upload.State.RECEIVED
     assert item.chunks.exists()
+    waiting = editor_client.get(preview_url(item)).content.decode()
+    assert "The file is uploaded and its preview is on its way." in waiting
+    assert "Waiting for a worker to start it." in waiting
 
+    work()
+    assert not Award.objects.exists()
     page = editor_client.get(preview_url(item)).content.decode()
-    assert "Here is the preview. Nothing has been imported yet." in page
     assert "Programme “Small Grants” or “Manufacturing Futures”" in page
     assert "Skills" in page
     assert 'value="Apply: 9 new and 0 changed grants"' in page
@@ -77,23 +109,27 @@ def test_an_upload_shows_its_preview_and_writes_nothing_yet(editor_client):
 
 def test_applying_imports_the_grants_and_forgets_the_file(editor_client, editor):
     item = uploaded(editor_client, [gf.grant(n) for n in range(5)])
-    digest = item.preview["digest"]
-
     response = editor_client.post(
-        preview_url(item), {"action": "apply", "digest": digest}, follow=True
+        preview_url(item), {"action": "apply", "digest": item.preview["digest"]}, follow=True
     )
     assert (
-        "Imported into “Medicines Innovation grants (Medicines Innovation Agency)”: 5 new, 0 changed and 0 unchanged awards."
-        in response.content.decode()
+        "The import is on its way: this page shows how far it has got." in response.content.decode()
     )
+    assert "Waiting to be applied" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == Upload.State.QUEUED
+    assert not Award.objects.exists()
+
+    work()
     item.refresh_from_db()
     assert (item.state, item.finished_by) == (Upload.State.APPLIED, editor)
     assert item.dataset_import.new == 5
+    assert (item.progress_done, item.progress_total) == (5, 5)
     assert not item.chunks.exists()
     assert Award.objects.count() == 5
     assert Award.objects.first().history.latest().history_user == editor
     # Once applied, the page shows what it did and offers nothing more.
-    page = response.content.decode()
+    page = editor_client.get(preview_url(item)).content.decode()
     assert 'name="action"' not in page
     assert "what the import did" in page
 
@@ -104,22 +140,34 @@ def test_with_problems_the_button_says_how_many_are_applied_and_skipped(editor_c
     assert 'value="Apply 2 valid grants, skip 1 with problems"' in page
     assert "The grant is in USD" in page
 
-    editor_client.post(
-        preview_url(item),
-        {"action": "apply", "digest": item.preview["digest"], "skip_problems": "yes"},
-    )
+    applied(editor_client, item, skip_problems="yes")
     assert Award.objects.count() == 2
 
 
-def test_a_file_with_problems_is_not_applied_without_choosing_to_skip_them(editor_client):
+def test_a_job_that_fails_leaves_the_record_as_it_was_and_says_why(editor_client):
     item = uploaded(editor_client, [gf.grant(0), gf.grant(1, currency="USD")])
-    response = editor_client.post(
-        preview_url(item), {"action": "apply", "digest": item.preview["digest"]}, follow=True
-    )
-    assert (
-        "The file has grants with problems, so nothing was imported." in response.content.decode()
-    )
+    applied(editor_client, item)  # without choosing to skip the grant with a problem
     assert not Award.objects.exists()
+    assert item.state == Upload.State.PREVIEWED
+    page = editor_client.get(preview_url(item)).content.decode()
+    assert "The file has grants with problems, so nothing was imported." in page
+    assert 'value="Apply 1 valid grant, skip 1 with problems"' in page  # and may try again
+
+
+def test_an_error_in_the_worker_leaves_the_record_as_it_was(editor_client, monkeypatch):
+    item = uploaded(editor_client, [gf.grant(n) for n in range(3)])
+
+    def broken(self, plans):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(writing.Writer, "_new_awards", broken)
+    applied(editor_client, item)
+    assert not Award.objects.exists()
+    assert not Dataset.objects.exists()
+    assert item.state == Upload.State.PREVIEWED
+    assert item.failure == (
+        "The import stopped with an error, and nothing was applied (RuntimeError: the disk is full)."
+    )
 
 
 def test_staff_confirm_a_match_by_name_and_the_preview_takes_it(editor_client):
@@ -130,10 +178,11 @@ def test_staff_confirm_a_match_by_name_and_the_preview_takes_it(editor_client):
     assert 'value="Apply 0 valid grants, skip 1 with problems"' in page
 
     editor_client.post(preview_url(item), {"action": "confirm", "confirm": ["GB-CHC-1170001"]})
+    work()
     item.refresh_from_db()
     assert item.choices["confirmed"] == ["GB-CHC-1170001"]
     assert item.preview["counts"]["new"] == 1
-    editor_client.post(preview_url(item), {"action": "apply", "digest": item.preview["digest"]})
+    applied(editor_client, item)
     assert Award.objects.get().recipient == teesside
 
 
@@ -142,15 +191,11 @@ def test_a_preview_older_than_the_record_is_not_applied(editor_client):
     OrganisationFactory(name="Medicines Innovation Agency", org_id="GB-GOR-PB9001")
     old_digest = item.preview["digest"]
 
-    response = editor_client.post(
-        preview_url(item), {"action": "apply", "digest": old_digest}, follow=True
-    )
-    assert (
-        "The record changed since the preview was made, so nothing was imported."
-        in response.content.decode()
-    )
+    applied(editor_client, item)
     assert not Award.objects.exists()
-    item.refresh_from_db()
+    assert item.failure.startswith(
+        "The record changed since the preview was made, so nothing was imported."
+    )
     assert item.preview["digest"] != old_digest
     assert (
         item.preview["organisations"]["by_identifier"][0]["organisation"]
@@ -166,6 +211,59 @@ def test_discarding_keeps_nothing_of_the_file(editor_client):
     assert item.state == Upload.State.DISCARDED
     assert not UploadChunk.objects.exists()
     assert not Award.objects.exists()
+
+
+def test_a_job_whose_worker_stopped_can_be_run_again(editor_client, settings):
+    item = uploaded(editor_client, [gf.grant(0)])
+    editor_client.post(preview_url(item), {"action": "apply", "digest": item.preview["digest"]})
+    # A worker took it, then was killed: the apply's transaction was rolled back.
+    Upload.objects.filter(pk=item.pk).update(
+        state=Upload.State.APPLYING,
+        progress_at=timezone.now()
+        - datetime.timedelta(minutes=settings.IMPORT_JOB_SILENT_MINUTES + 1),
+    )
+    page = editor_client.get(preview_url(item)).content.decode()
+    assert "The job stopped" in page
+    assert 'value="Run it again"' in page
+
+    editor_client.post(preview_url(item), {"action": "run-again"})
+    work()
+    item.refresh_from_db()
+    assert item.state == Upload.State.APPLIED
+    assert Award.objects.count() == 1
+
+
+def test_a_running_job_is_neither_run_again_nor_discarded(editor_client):
+    item = uploaded(editor_client, [gf.grant(0)])
+    Upload.objects.filter(pk=item.pk).update(
+        state=Upload.State.APPLYING, progress_at=timezone.now()
+    )
+    for action, words in (("run-again", "still running"), ("discard", "right now")):
+        response = editor_client.post(preview_url(item), {"action": action}, follow=True)
+        assert words in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == Upload.State.APPLYING
+
+
+def test_the_page_tells_its_script_how_far_the_job_has_got(editor_client):
+    item = uploaded(editor_client, [gf.grant(0)])
+    Upload.objects.filter(pk=item.pk).update(
+        state=Upload.State.APPLYING,
+        progress_done=40,
+        progress_total=160,
+        progress_at=timezone.now(),
+    )
+    answer = editor_client.get(preview_url(item) + "?progress").json()
+    assert answer == {
+        "state": "applying",
+        "done": 40,
+        "total": 160,
+        "percent": 25,
+        "stopped": False,
+    }
+    page = editor_client.get(preview_url(item)).content.decode()
+    assert "25% done: 40 of 160 grants." in page
+    assert 'src="/static/js/import-progress.js"' in page
 
 
 def test_the_same_file_is_not_uploaded_twice_at_once(editor_client):
@@ -199,26 +297,32 @@ def test_the_database_refuses_a_second_open_upload_of_a_file(editor):
     )
 
 
-@pytest.mark.parametrize(
-    ("file", "words"),
-    [
-        (
-            SimpleUploadedFile("grants.json", b"Identifier,Title\n"),
-            "Nothing was kept: The file is not JSON",
-        ),
-        (
-            SimpleUploadedFile("grants.json", b'{"grants": [{"id": "360G'),
-            "ends part-way through its JSON",
-        ),
-        (SimpleUploadedFile("grants.json", b'{"grants": []}'), "The package holds no grants"),
-    ],
-    ids=["not-json", "truncated", "empty"],
-)
-def test_a_file_that_cannot_be_read_is_refused_and_nothing_kept(editor_client, file, words):
-    response = upload(editor_client, file)
-    assert response.status_code == 200
-    assert words in str(response.context["form"].errors["file"])
+def test_a_file_plainly_not_360giving_is_refused_at_once_and_nothing_kept(editor_client):
+    response = upload(editor_client, SimpleUploadedFile("grants.json", b"Identifier,Title\n"))
+    assert "Nothing was kept: The file is not JSON" in str(response.context["form"].errors["file"])
     assert not Upload.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b'{"grants": [{"id": "360G', "ends part-way through its JSON"),
+        (b'{"grants": []}', "The package holds no grants"),
+        (b'{"title": "Grants"}', "it has no list of grants"),
+    ],
+    ids=["truncated", "empty", "not-360giving"],
+)
+def test_a_file_the_preview_cannot_read_fails_with_a_reason_and_nothing_kept(
+    editor_client, content, words
+):
+    response = upload(editor_client, SimpleUploadedFile("grants.json", content))
+    assert response.status_code == 302
+    work()
+    item = Upload.objects.get()
+    assert item.state == Upload.State.FAILED
+    assert words in item.failure
+    assert not item.chunks.exists()
+    assert words in editor_client.get(preview_url(item)).content.decode()
 
 
 def test_bad_choices_are_refused_in_words(editor_client, settings):

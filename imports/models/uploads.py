@@ -6,6 +6,7 @@ the upload is applied or discarded; the checksum stays, in the upload and the da
 record of the file.
 """
 
+import datetime
 import re
 import tempfile
 from pathlib import Path
@@ -13,7 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from imports.models.datasets import SHA256_PATTERN, DatasetImport
 
@@ -21,18 +23,34 @@ CHUNK_BYTES = 1024 * 1024
 
 
 class UploadState(models.TextChoices):
+    RECEIVED = "received", "Waiting to be previewed"
+    PREVIEWING = "previewing", "Being previewed"
     PREVIEWED = "previewed", "Previewed, waiting to be applied"
+    QUEUED = "queued", "Waiting to be applied"
+    APPLYING = "applying", "Being applied"
     APPLIED = "applied", "Applied"
     DISCARDED = "discarded", "Discarded"
+    FAILED = "failed", "Could not be previewed"
 
 
 # An upload staff are still working on: the same file cannot be uploaded again meanwhile.
-OPEN_STATES = [UploadState.PREVIEWED]
+OPEN_STATES = [
+    UploadState.RECEIVED,
+    UploadState.PREVIEWING,
+    UploadState.PREVIEWED,
+    UploadState.QUEUED,
+    UploadState.APPLYING,
+]
+# A background job is waiting for a worker, or a worker is on it.
+WAITING_STATES = [UploadState.RECEIVED, UploadState.QUEUED]
+WORKING_STATES = [UploadState.PREVIEWING, UploadState.APPLYING]
 
 
 class Upload(models.Model):
     State = UploadState
     OPEN = OPEN_STATES
+    WAITING = WAITING_STATES
+    WORKING = WORKING_STATES
 
     file_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(help_text="In bytes.")
@@ -45,10 +63,17 @@ class Upload(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(
-        max_length=20, choices=UploadState.choices, default=UploadState.PREVIEWED
+        max_length=20, choices=UploadState.choices, default=UploadState.RECEIVED
     )
     choices = models.JSONField(default=dict, help_text="What staff chose (imports/choices.py).")
     preview = models.JSONField(null=True, blank=True)
+    # The background job: what it was asked (an apply's choices), how far it has gone, when
+    # it last said so (a job that has not for minutes has stopped), and why it failed.
+    job = models.JSONField(default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
     dataset_import = models.ForeignKey(
         DatasetImport,
         on_delete=models.SET_NULL,
@@ -87,6 +112,10 @@ class Upload(models.Model):
                 condition=Q(state__in=OPEN_STATES) | Q(finished_at__isnull=False),
                 name="upload_finished_when_closed",
             ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")),
+                name="upload_progress_within_total",
+            ),
         ]
 
     def __str__(self):
@@ -95,6 +124,20 @@ class Upload(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN
+
+    @property
+    def percent(self) -> int:
+        return self.progress_done * 100 // self.progress_total if self.progress_total else 0
+
+    @property
+    def has_stopped(self) -> bool:
+        """A job a worker took on but has not reported on for JOB_SILENT_MINUTES: its worker
+        stopped or was restarted part-way. Nothing of it was applied (the apply is one
+        transaction), and it can be run again."""
+        if self.state not in self.WORKING or self.progress_at is None:
+            return False
+        silent = datetime.timedelta(minutes=settings.IMPORT_JOB_SILENT_MINUTES)
+        return timezone.now() - self.progress_at > silent
 
     def clean(self):
         errors = {}
@@ -110,6 +153,8 @@ class Upload(models.Model):
             )
         if self.state not in self.OPEN and self.finished_at is None:
             errors["finished_at"] = "An applied or discarded upload says when."
+        if self.progress_done > self.progress_total:
+            errors["progress_done"] = "A job cannot have done more grants than the file holds."
         if errors:
             raise ValidationError(errors)
 
