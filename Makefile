@@ -36,9 +36,14 @@ migrate: install
 demo-data: migrate
 	$(BIN)/python manage.py loaddata fixtures/*.json
 
+# A worker runs beside the web server, for the background jobs (large imports): it stops
+# when the server does, and with Ctrl+C it finishes the job in hand first.
+WITH_WORKER = $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT;
+
 run: demo-data
 	$(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(WITH_WORKER) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production mode on this machine: gunicorn, whitenoise, DEBUG off, the same database as
 # `make run`. The secret key is the one in .env unless SECRET_KEY is set. Plain HTTP on
@@ -50,7 +55,7 @@ PROD_ENV = DEBUG=false \
 serve: demo-data
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(PROD_ENV) $(BIN)/python manage.py ensure_demo_admin --site-url http://$(HOST):$(PORT)
-	$(PROD_ENV) $(BIN)/gunicorn mmip.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	export $(PROD_ENV); $(WITH_WORKER) $(BIN)/gunicorn mmip.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # The production server on loopback under wrk; figures go to docs/benchmarks.md.
 loadtest: demo-data

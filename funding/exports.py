@@ -26,6 +26,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import Http404
 from django.urls import reverse
 
+from funding import provenance
 from funding.models import Award, FundingProgramme
 from funding.orgid import FALLBACK_PREFIX
 from mmip.dates import DatePrecision
@@ -62,6 +63,9 @@ CSV_COLUMNS = [
     "Follow On Of",
     "Status",
     "Source URL",
+    # Where the award came from: a funder's 360Giving data, or entered here (funding/provenance.py).
+    "Origin",
+    "Data Source",
 ]
 
 
@@ -118,6 +122,23 @@ def _organisation_identifier(party: str) -> Case:
     )
 
 
+def _origin() -> Coalesce:
+    """ "Imported from <dataset> (<publisher>)", or "Entered here"."""
+    return Coalesce(
+        _pipes(Value("Imported from "), provenance.dataset_title()),
+        Value(provenance.ENTERED_HERE),
+        output_field=TextField(),
+    )
+
+
+def _data_source() -> Coalesce:
+    """The address of the funder's data an award was imported from, else the source staff
+    entered it from; NULL when neither is known."""
+    return Coalesce(
+        provenance.dataset_address(), NullIf(F("source_url"), Value("")), output_field=TextField()
+    )
+
+
 def _public_programme() -> Q:
     return FundingProgramme.objects.public_condition("programme__")
 
@@ -148,7 +169,8 @@ def _workstream_slugs() -> ArraySubquery:
 
 def _award_path() -> Concat:
     """The award page's path, built in SQL from one reverse(). Identifiers are letters,
-    digits and hyphens, so need no quoting."""
+    digits, hyphens and underscores, with dots and slashes only between them (the Award's
+    identifier rule), all safe in a path, so need no quoting."""
     marker = "360G-MMIP-MARKER"
     before, after = reverse("award-detail", args=[marker]).split(marker)
     return _concat(Value(before), F("identifier"), Value(after))
@@ -281,6 +303,8 @@ def _csv_line() -> Func:
         _plain_cell(_follow_on_identifier()),
         _plain_cell(F("status")),
         _QuotedCell(F("source_url")),
+        _QuotedCell(_origin()),
+        _QuotedCell(_data_source()),
     ]
     return _func("concat_ws", Value(","), *cells)
 
@@ -338,6 +362,8 @@ def _json_award() -> Func:
         follow_on_of=_json_or_null(_follow_on_identifier()),
         status=_json(F("status")),
         source_url=_json_or_null(NullIf(F("source_url"), Value(""))),
+        origin=_json(_origin()),
+        data_source=_json_or_null(_data_source()),
         url=_json(_award_path()),
     )
 
@@ -346,8 +372,10 @@ def awards_json(awards, *, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """``{"count": n, "awards": [...]}``. Amounts are strings ("1500000.00") so that no
     reader turns them into inexact floats; award_date is the full ISO date of the first day
     of the period with award_date_precision beside it; url is the award page's path; a
-    missing party, programme, earlier award or source is null. Two queries: the count, then
-    the awards."""
+    missing party, programme, earlier award or source is null; origin says whether the award
+    was imported from a funder's 360Giving data (naming it) or entered here, and data_source
+    is the address of that data, or the source it was entered from. Two queries: the count,
+    then the awards."""
     count = awards.count()
     yield f'{{"count": {count}, "awards": ['
     objects = _separated(_lines(awards, _json_award(), chunk_size), "\n", ",\n")
@@ -465,7 +493,9 @@ def _grant(site_url: str) -> Func:
             _public_follow_on(),
             _json_array(_json(F("follow_on_of__identifier"))),
         ),
-        "dataSource": _json(NullIf(F("source_url"), Value(""))),
+        # Where the grant came from: the funder's file it was imported from, else the source
+        # staff entered it from.
+        "dataSource": _json(_data_source()),
     }
     if site_url:
         members["url"] = _json(_concat(Value(site_url), _award_path()))

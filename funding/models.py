@@ -20,7 +20,11 @@ from mmip.records import (
 )
 from workstreams.models import Milestone, Output, Workstream
 
-AWARD_IDENTIFIER_PATTERN = r"^360G-MMIP-[A-Za-z0-9][A-Za-z0-9-]*$"
+# 360Giving grant identifiers: 360G-, the publisher's prefix, then its own reference. Ours
+# start 360G-MMIP-; awards imported from a funder's file keep the funder's (360G-UKRI-…,
+# 360G-Wellcome-215678/Z/19/Z). A dot or a slash only between other characters, so that
+# the identifier is always a clean path for the award's page.
+AWARD_IDENTIFIER_PATTERN = r"^360G-[A-Za-z0-9][A-Za-z0-9_-]*([./][A-Za-z0-9_-]+)*$"
 
 
 class FundingProgramme(PublishableModel):
@@ -140,7 +144,7 @@ class Award(PublishableModel):
     identifier = models.CharField(
         max_length=100,
         unique=True,
-        help_text="Stable and never reused, in 360Giving form: 360G-MMIP- then letters, digits or hyphens.",
+        help_text="Stable and never reused, in 360Giving form: 360G-MMIP- then letters, digits or hyphens for our own awards; an imported award keeps its publisher's.",
     )
     title = models.CharField(max_length=300)
     description = models.TextField()
@@ -274,7 +278,8 @@ class Award(PublishableModel):
         errors = {}
         if self.identifier and not re.fullmatch(AWARD_IDENTIFIER_PATTERN, self.identifier):
             errors["identifier"] = (
-                "The identifier must start 360G-MMIP- and go on with letters, digits or hyphens."
+                "The identifier must start 360G- and go on with letters, digits, hyphens or "
+                "underscores (a dot or a slash only between them), such as 360G-MMIP-2021-ATMA."
             )
         if self.amount is not None and self.amount <= 0:
             errors["amount"] = "The amount must be more than £0."

@@ -2,7 +2,8 @@ from django.urls import path
 
 from funding import downloads, explorer, views
 
-# The fixed addresses come before the award page's, which takes any identifier.
+# The fixed addresses come before the award page's, which takes any identifier, slashes
+# and all (360G-Wellcome-215678/Z/19/Z).
 urlpatterns = [
     path("", explorer.explorer, name="funding-explorer"),
     path("awards.csv", downloads.download_csv, name="award-download-csv"),
@@ -16,5 +17,5 @@ urlpatterns = [
     ),
     path("funders/", views.funder_list, name="funder-list"),
     path("recipients/", views.recipient_list, name="recipient-list"),
-    path("<str:identifier>/", views.AwardDetailView.as_view(), name="award-detail"),
+    path("<path:identifier>/", views.AwardDetailView.as_view(), name="award-detail"),
 ]

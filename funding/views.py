@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from funding import stats
+from funding import provenance, stats
 from funding.explorer import explorer_url
 from funding.filters import public_awards
 from funding.models import Award, FundingProgramme
@@ -188,6 +188,7 @@ class AwardDetailView(BreadcrumbsMixin, DetailView):
         return super().get_context_data(
             earlier_awards=follow_on_chain(award, "earlier"),
             later_awards=follow_on_chain(award, "later"),
+            datasets=provenance.datasets_of(award),
             **kwargs,
         )
 

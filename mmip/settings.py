@@ -96,11 +96,14 @@ INSTALLED_APPS = [
     # The API documentation's script and styles, served from this site so they work offline.
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "mmip",
     "workstreams",
     "funding",
     "skills",
     "tracking",
+    "imports",
     "mmip.site",
     "api",
     "mmip.pagecache",
@@ -270,6 +273,25 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Staff imports (mmip/resources.py): the uploaded file waits for the confirm step in the
 # shared cache, not on one server's disk, so any app server can finish what another began.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
+# Imports of funders' 360Giving files (imports/): the largest file accepted, and the most an
+# Excel workbook may unpack to (a workbook is a zip archive, which can swell enormously).
+IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 200)
+IMPORT_MAX_SPREADSHEET_MEGABYTES = env_int("IMPORT_MAX_SPREADSHEET_MEGABYTES", 100)
+# A preview or apply whose worker has said nothing for this long has stopped (its worker was
+# restarted); staff may run it again.
+IMPORT_JOB_SILENT_MINUTES = env_int("IMPORT_JOB_SILENT_MINUTES", 5)
+
+# Background jobs (django-tasks): large imports are previewed and applied by a worker
+# (`manage.py db_worker`, which `make run` and `make serve` start), queued in the database so
+# no other server is needed and queued jobs survive a restart. TASKS_BACKEND names another
+# backend, such as django-tasks-rq's on Redis, once installed (docs/deploy.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Security headers. Production defaults are strict; a local `make serve` over plain HTTP
 # turns off the HTTPS-only ones through the environment.

@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from funding.models import Award
+from mmip.models import Organisation
 from tests.browser import DESKTOP, PHONE, assert_clean_and_accessible, record_served_once
 from tests.factories import (
     AwardFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     indicator_with_periods,
     load_demo_record_with_wide_rows,
 )
+from tests.import_factories import AwardSourceFactory, OrganisationSourceFactory
 from workstreams.models import Indicator, Milestone, Output, Workstream
 
 pytestmark = pytest.mark.browser
@@ -41,6 +43,7 @@ PAGES = {
     "explorer-empty": "/funding/?q=unicorn",
     "explorer-page-2": "/funding/?per_page=10&page=2",
     "award": "/funding/360G-MMIP-2018-ATMA/",
+    "imported-award": "/funding/360G-MIA-1000/",
     "funding-programmes": "/funding/programmes/",
     "funding-programme": "/funding/programmes/medicines-manufacturing-challenge/",
     "funders": "/funding/funders/",
@@ -162,6 +165,14 @@ def make_record():
         actual_source_title="A count for the test",
     )
     innovate_uk = Award.objects.get(identifier="360G-MMIP-2018-ATMA").funder
+    # An award and an organisation from a funder's 360Giving data, listed on /about/data/.
+    catapult = Organisation.objects.get(slug="cell-and-gene-therapy-catapult")
+    source = AwardSourceFactory(
+        award=AwardFactory(identifier="360G-MIA-1000", funder=innovate_uk, recipient=catapult),
+        first_import__dataset__issued=datetime.date(2024, 2, 1),
+        first_import__dataset__last_imported_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+    )
+    OrganisationSourceFactory(organisation=catapult, first_import=source.first_import)
     for year in range(2005, 2018):
         AwardFactory(
             title=f"Early award of {year}",

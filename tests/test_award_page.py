@@ -149,6 +149,15 @@ def test_a_draft_or_unknown_award_answers_404(client):
     assert client.get(reverse("award-detail", args=["360G-MMIP-NONE"])).status_code == 404
 
 
+def test_an_award_whose_identifier_has_slashes_has_its_page_at_that_address(client):
+    # Publishers' own references often hold slashes (Wellcome's 215678/Z/19/Z), and an
+    # imported award keeps its publisher's identifier.
+    award = AwardFactory(identifier="360G-Wellcome-215678/Z/19/Z", title="Bioprocessing")
+
+    assert award.get_absolute_url() == "/funding/360G-Wellcome-215678/Z/19/Z/"
+    assert "Bioprocessing" in page(client, award.get_absolute_url())
+
+
 def build_award_rows(award, n: int) -> None:
     for _ in range(n):
         award.workstreams.add(WorkstreamFactory())
@@ -176,5 +185,6 @@ def test_award_page_query_count_does_not_grow(client):
     build_award_rows(award, 27)
     # 1 the award with funder, recipient, routed-through and programme, 2 its published
     # workstreams, 3 its milestones with their workstreams, 4 its outputs, 5 the earlier
-    # awards of its chain, 6 the later ones (each one recursive query with its parties).
-    assert count_queries(client, award.get_absolute_url()) == with_three == 6
+    # awards of its chain, 6 the later ones (each one recursive query with its parties),
+    # 7 the datasets it was imported from.
+    assert count_queries(client, award.get_absolute_url()) == with_three == 7

@@ -186,6 +186,8 @@ def test_csv_header_and_row_exactly(record):
         "360G-MMIP-EXP-0",
         "closed",
         "https://example.org/source",
+        "Entered here",
+        "https://example.org/source",
     ]
     # A draft programme and a draft earlier award are left blank, not named.
     assert rows[1][10] == "" and rows[1][17] == ""
@@ -263,6 +265,8 @@ def test_json_parses_and_matches_the_record(record):
         "follow_on_of": "360G-MMIP-EXP-0",
         "status": "closed",
         "source_url": "https://example.org/source",
+        "origin": "Entered here",
+        "data_source": "https://example.org/source",
         "url": "/funding/360G-MMIP-EXP-1/",
     }
     after_draft = data["awards"][0]

@@ -36,6 +36,7 @@ from tests.factories import (
     approved_update,
     indicator_with_periods,
 )
+from tests.import_factories import AwardSourceFactory, OrganisationSourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +231,13 @@ def record():
         actual_source_title="A count",
         is_locked=True,
     )
+    # An award and an organisation from a funder's 360Giving data, listed on /about/data/.
+    source = AwardSourceFactory(
+        award=AwardFactory(identifier="360G-MIA-1000", funder=funder, recipient=catapult),
+        first_import__dataset__issued=datetime.date(2024, 2, 1),
+        first_import__dataset__last_imported_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+    )
+    OrganisationSourceFactory(organisation=catapult, first_import=source.first_import)
 
 
 PAGES = {
@@ -240,6 +248,7 @@ PAGES = {
     "organisations-bad-filter": lambda: reverse("organisation-list") + "?kind=x&role=funder",
     "organisation": lambda: reverse("organisation-detail", args=["catapult"]),
     "award": lambda: reverse("award-detail", args=["360G-MMIP-2018-ATMA"]),
+    "imported-award": lambda: reverse("award-detail", args=["360G-MIA-1000"]),
     "search-empty": lambda: reverse("search"),
     "search-short": lambda: reverse("search") + "?q=a",
     "search-results": lambda: reverse("search") + "?q=apprenticeships",

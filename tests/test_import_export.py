@@ -283,7 +283,7 @@ BAD_ROWS = [
     ),
     (
         award_row(identifier="not an identifier"),
-        "Row 4, identifier: The identifier must start 360G-MMIP- and go on with letters, digits or hyphens.",
+        "Row 4, identifier: The identifier must start 360G- and go on with letters, digits, hyphens or underscores (a dot or a slash only between them), such as 360G-MMIP-2021-ATMA.",
     ),
     (
         award_row(identifier="360G-MMIP-BAD-3", funder="nobody"),

@@ -484,8 +484,8 @@ def test_organisation_page_query_count_does_not_grow(client):
     # supports, 11 its cohort places with cohort and programme, 12 the cohorts it trains
     # with their programmes, 13 training centres with their networks, 14 learning
     # resources; 15 to 17 the latest awards it gave, received and routed, with their
-    # parties, each with the count and total of all of them.
-    assert count_queries(client, organisation.get_absolute_url()) == with_three == 17
+    # parties, each with the count and total of all of them; 18 the datasets that name it.
+    assert count_queries(client, organisation.get_absolute_url()) == with_three == 18
 
 
 def test_organisation_page_queries_only_the_kinds_of_row_it_has(client):
@@ -495,11 +495,12 @@ def test_organisation_page_queries_only_the_kinds_of_row_it_has(client):
     # A draft is a row all the same: its kind is queried, and public() leaves it out.
     FundingProgrammeFactory(funder=recipient, name="Draft fund", is_published=False)
 
-    # 1 the organisation, 2 which kinds of row it has any of.
-    assert count_queries(client, quiet.get_absolute_url()) == 2
+    # 1 the organisation, 2 which kinds of row it has any of, 3 the datasets that name it.
+    assert count_queries(client, quiet.get_absolute_url()) == 3
     content = page(client, recipient.get_absolute_url())
     assert "Its only award" in content
     assert "1 award worth" in content
     assert "Draft fund" not in content
-    # 3 the awards it received, with their count and total, 4 funding programmes.
-    assert count_queries(client, recipient.get_absolute_url()) == 4
+    # 3 the awards it received, with their count and total, 4 funding programmes, 5 the
+    # datasets that name it.
+    assert count_queries(client, recipient.get_absolute_url()) == 5

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Award, FundingProgramme
+from imports.models import AwardSource, Dataset, OrganisationSource
 from mmip.models import Organisation
 from mmip.records import record_models
 from mmip.site.filters import ROLES
@@ -99,6 +100,8 @@ PUBLIC_MODELS = [
 # Tracking's models: whether their public() and is_public agree is checked, on a record of
 # their own, in tests/test_tracking_rules.py.
 TRACKING_MODELS = [Commitment, ProgressUpdate, ReportingRound, StatusChange, WorkstreamRole]
+# Imports' datasets and their links: checked in tests/test_import_models.py.
+IMPORT_MODELS = [Dataset, AwardSource, OrganisationSource]
 DOWNLOADS = (
     "award-download-csv",
     "award-download-json",
@@ -616,7 +619,7 @@ def test_a_public_award_names_only_public_parties_in_every_download(client, draf
 
 def test_every_model_of_the_record_says_what_is_public():
     models = {model for model in record_models() if not model._meta.auto_created}
-    assert models == set(PUBLIC_MODELS) | set(TRACKING_MODELS)
+    assert models == set(PUBLIC_MODELS) | set(TRACKING_MODELS) | set(IMPORT_MODELS)
     for model in models:
         assert callable(getattr(model._default_manager, "public", None)), model
         assert isinstance(getattr(model, "is_public", None), property), model

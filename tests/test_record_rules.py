@@ -190,8 +190,23 @@ def test_award_amount_must_be_positive():
 def test_award_identifier_takes_the_360giving_form():
     assert_violates("award_identifier_format", lambda: f.AwardFactory(identifier="GRANT-1"))
     assert_clean_message(
-        f.AwardFactory.build(identifier="GRANT-1"), "identifier", "must start 360G-MMIP-"
+        f.AwardFactory.build(identifier="GRANT-1"), "identifier", "must start 360G-"
     )
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["360G-MMIP-2018-ATMA", "360G-UKRI-10002036", "360G-Wellcome-215678/Z/19/Z", "360G-x_y.2"],
+)
+def test_award_identifiers_of_other_publishers_are_kept(identifier):
+    f.AwardFactory(identifier=identifier).full_clean()
+
+
+@pytest.mark.parametrize(
+    "identifier", ["360G-X/../Y", "360G-X//Y", "360G-X/", "360G-", "360G-X Y", "360g-x-1"]
+)
+def test_award_identifiers_that_would_not_make_a_clean_address_are_refused(identifier):
+    assert_violates("award_identifier_format", lambda: f.AwardFactory(identifier=identifier))
 
 
 def test_award_identifiers_are_unique():

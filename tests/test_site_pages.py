@@ -94,8 +94,9 @@ def test_about_data_links_the_award_downloads(client):
 
 
 def test_about_data_query_count_is_one_count_per_kind_and_the_award_total(client):
-    # 1 to 11 a count of each kind of published record, 12 the award total.
-    assert count_queries(client, reverse("about-data")) == 12
+    # 1 to 11 a count of each kind of published record, 12 the award total, 13 the funders'
+    # datasets with the count and total of their public awards.
+    assert count_queries(client, reverse("about-data")) == 13
 
 
 # ---------- Sitemap ----------

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
+from imports import selectors as provenance
 from mmip.breadcrumbs import BreadcrumbsMixin
 from mmip.filtering import LenientFilterView
 from mmip.models import Organisation
@@ -85,6 +86,7 @@ class OrganisationDetailView(BreadcrumbsMixin, DetailView):
             **rows,
             award_sections=awards,
             awards_shown=selectors.AWARDS_SHOWN,
+            datasets=provenance.datasets_of_organisation(organisation),
             **kwargs,
         )
 

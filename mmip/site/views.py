@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from funding.models import Award
+from imports import selectors as provenance
 from mmip.breadcrumbs import trail
 from mmip.models import Organisation
 from mmip.site import search as site_search
@@ -87,6 +88,7 @@ def about_data(request):
         {
             "counts": selectors.public_counts(),
             "award_totals": award_totals,
+            "datasets": provenance.public_datasets(),
             "breadcrumbs": trail(("About the data", None)),
         },
     )

@@ -1,0 +1,426 @@
+"""What importing a file would do to the record, grant by grant: the plan that the preview
+shows and the apply carries out, worked out the same way for both.
+
+The file's grants are taken a thousand at a time: each is read (imports/normalise.py),
+chosen or skipped, and compared with the award of the same identifier, in one query for the
+thousand. A field changes only where the funder's file changed it since the last import of
+the same dataset (the AwardSource keeps what the file said), so what staff corrected by hand
+stays unless the funder changes that very field too; workstreams chosen are only ever added.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from funding.models import Award
+from imports import matching
+from imports.choices import Choices
+from imports.models import AwardSource, Dataset
+from imports.normalise import GrantFacts, Remark, read_date, read_grant
+from imports.reading import GrantFile
+from mmip.dates import format_date
+from mmip.formatting import money
+from workstreams.models import Workstream
+
+BATCH = 1000
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+# What the record keeps of a grant (list positions left out); everything else the file holds
+# is listed as not kept.
+_PARTY_FIELDS = {
+    "id",
+    "name",
+    "charityNumber",
+    "companyNumber",
+    "postalCode",
+    "url",
+    "addressCountry",
+    "location/geoCode",
+    "location/geoCodeType",
+    "location/countryCode",
+}
+KEPT = {
+    "id",
+    "title",
+    "description",
+    "currency",
+    "amountAwarded",
+    "awardDate",
+    "awardDatePrecision",
+    "plannedDates/startDate",
+    "plannedDates/endDate",
+    "grantProgramme/title",
+    "dataSource",
+    "url",
+} | {
+    f"{party}/{name}"
+    for party in ("fundingOrganization", "recipientOrganization", "routedThrough")
+    for name in _PARTY_FIELDS
+}
+
+
+@dataclass
+class DatasetDetails:
+    """The dataset a file belongs to: one already in the record (a newer file of it), or a
+    new one made from what the file says of itself and what staff add."""
+
+    title: str
+    publisher_name: str
+    publisher_identifier: str
+    source_url: str
+    licence: str
+    issued: datetime.date | None
+    existing: Dataset | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def dataset_details(grant_file: GrantFile, choices: Choices) -> DatasetDetails:
+    meta = grant_file.metadata
+    publisher = meta.get("publisher") if isinstance(meta.get("publisher"), dict) else {}
+    notes = []
+    source_url = choices.source_url or next(
+        (meta[key] for key in ("downloadURL", "accessURL") if _text(meta.get(key))), ""
+    )
+    issued = None
+    if _text(meta.get("issued")):
+        try:
+            issued, _ = read_date(meta["issued"])
+        except ValueError as error:
+            notes.append(f"The package's issue date is left out: {error}")
+    details = DatasetDetails(
+        title=choices.title or _text(meta.get("title")) or grant_file.name.rsplit(".", 1)[0],
+        publisher_name=choices.publisher
+        or _text(publisher.get("name"))
+        or _first_funder_name(grant_file),
+        publisher_identifier=_text(publisher.get("identifier"))[:100],
+        source_url=source_url[:500],
+        licence=choices.licence or _text(meta.get("license"))[:300],
+        issued=issued,
+        notes=notes,
+    )
+    if choices.dataset_id:
+        details.existing = Dataset.objects.get(pk=choices.dataset_id)
+    elif details.source_url:
+        details.existing = Dataset.objects.filter(source_url=details.source_url).first()
+    if details.existing is None:
+        details.existing = Dataset.objects.filter(
+            publisher_name=details.publisher_name, title=details.title
+        ).first()
+    if details.existing is not None:
+        # A newer file of a dataset keeps the dataset's name as staff have it.
+        details.title = details.existing.title
+        details.publisher_name = details.existing.publisher_name
+        details.source_url = details.existing.source_url or details.source_url
+    return details
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _first_funder_name(grant_file: GrantFile) -> str:
+    """A spreadsheet says nothing of its publisher: its first grant's funder published it."""
+    for grant in islice(grant_file.grants(), 1):
+        funders = grant.get("fundingOrganization") if isinstance(grant, dict) else None
+        if isinstance(funders, list) and funders and isinstance(funders[0], dict):
+            return _text(funders[0].get("name"))[:200]
+    return "Unknown publisher"
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+    value: object  # the value to set: a plain value, an OrganisationMatch or a ProgrammeMatch
+
+
+@dataclass
+class GrantPlan:
+    position: int
+    facts: GrantFacts
+    kind: str
+    award: Award | None
+    source: AwardSource | None
+    funder: matching.OrganisationMatch
+    recipient: matching.OrganisationMatch
+    routed_through: matching.OrganisationMatch | None
+    programme: matching.ProgrammeMatch | None
+    changes: list[FieldChange] = field(default_factory=list)
+    workstreams_added: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    position: int
+    identifier: str
+    remark: Remark
+
+
+class Planner:
+    """Works out the plan for a file, a thousand grants at a time, telling ``report`` (and,
+    when applying, ``write``) about each thousand as it goes."""
+
+    def __init__(self, grant_file: GrantFile, choices: Choices, *, lock: bool = False):
+        self.file = grant_file
+        self.choices = choices
+        self.lock = lock
+        self.dataset = dataset_details(grant_file, choices)
+        self.directory = matching.Directory(confirmed=choices.confirmed)
+        self.programmes = matching.Programmes()
+        self.workstreams = dict(
+            Workstream.objects.filter(pk__in=choices.workstreams).values_list("pk", "name")
+        )
+        self.occurrences = Counter(
+            identifier.strip() for identifier in grant_file.identifiers if identifier
+        )
+        self.spreadsheet = grant_file.format != "json"
+        self.not_kept: Counter = Counter()
+
+    def batches(self) -> Iterator[tuple[list[GrantPlan], list[Problem], int, list[tuple], int]]:
+        """Each thousand grants' plans, problems, how many were not chosen, the notes, and
+        how many grants of the file have been read so far."""
+        grants = enumerate(self.file.grants())
+        while batch := list(islice(grants, BATCH)):
+            yield (*self._plan(batch), batch[-1][0] + 1)
+
+    def count_fields(self, value, path: tuple = ()) -> None:
+        """Counts the fields of a chosen grant that the record does not keep."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.count_fields(item, (*path, key))
+        elif isinstance(value, list):
+            for item in value:
+                self.count_fields(item, path)
+        elif value not in (None, ""):
+            name = "/".join(path)
+            if name not in KEPT:
+                self.not_kept[name] += 1
+
+    def _plan(self, batch):
+        problems, notes, chosen, skipped = [], [], [], 0
+        selection = self.choices.selection
+        for position, grant in batch:
+            identifier = str(self.file.identifiers[position] or "").strip()
+            if not selection.picks(grant):
+                skipped += 1
+                continue
+            reading = read_grant(grant, from_spreadsheet=self.spreadsheet)
+            if reading.award_date and not selection.in_range(reading.award_date):
+                skipped += 1
+                continue
+            self.count_fields(grant)
+            notes.extend((position, identifier, note) for note in reading.notes)
+            if reading.problems:
+                problems.extend(Problem(position, identifier, r) for r in reading.problems)
+                continue
+            facts = reading.facts
+            if rows := self.file.repeated.get(position):
+                shown = ", ".join(str(row) for row in rows[:-1]) + f" and {rows[-1]}"
+                problems.append(
+                    Problem(
+                        position,
+                        identifier,
+                        Remark(
+                            f"The identifier {facts.identifier} is given to rows {shown}: a "
+                            "grant identifier is given once. None of them is imported.",
+                            ("id",),
+                        ),
+                    )
+                )
+                continue
+            if self.occurrences[facts.identifier] > 1:
+                problems.append(
+                    Problem(
+                        position,
+                        identifier,
+                        Remark(
+                            f"The identifier {facts.identifier} is given to "
+                            f"{self.occurrences[facts.identifier]} grants of the file: a grant "
+                            "identifier is given once. None of them is imported.",
+                            ("id",),
+                        ),
+                    )
+                )
+                continue
+            chosen.append((position, facts))
+        plans = []
+        existing = self._existing([facts.identifier for _, facts in chosen])
+        for position, facts in chosen:
+            plan = self._compare(position, facts, existing.get(facts.identifier), problems)
+            if plan is not None:
+                plans.append(plan)
+        return plans, problems, skipped, notes
+
+    def _existing(self, identifiers: list[str]) -> dict[str, Award]:
+        """The awards of these identifiers with the columns the plan compares, what each
+        knows of its dataset, and (only when workstreams are chosen) its workstreams: three
+        queries at most for the thousand. The writer reads changed ones whole again."""
+        awards = Award.objects.filter(identifier__in=identifiers).only(*_COMPARED)
+        if self.lock:
+            # Locked until the import commits: nobody's edit slips in between the compare
+            # and the write. FOR NO KEY UPDATE, so rows pointing at these can still be saved.
+            awards = awards.select_for_update(no_key=True, of=("self",))
+        found = {award.pk: award for award in awards}
+        sources = {
+            source.award_id: source
+            for source in AwardSource.objects.filter(award__in=list(found)).select_related(
+                "dataset"
+            )
+        }
+        workstreams: dict[int, set[int]] = {}
+        if self.workstreams and found:
+            links = Award.workstreams.through.objects.filter(award__in=list(found))
+            for award_id, workstream_id in links.values_list("award_id", "workstream_id"):
+                workstreams.setdefault(award_id, set()).add(workstream_id)
+        for award in found.values():
+            award.import_source = sources.get(award.pk)
+            award.import_workstreams = workstreams.get(award.pk, set())
+        return {award.identifier: award for award in found.values()}
+
+    def _compare(self, position, facts: GrantFacts, award, problems) -> GrantPlan | None:
+        def problem(message: str, path: tuple = ()):
+            problems.append(Problem(position, facts.identifier, Remark(message, path)))
+
+        source = award.import_source if award else None
+        dataset = self.dataset.existing
+        if source and (dataset is None or source.dataset_id != dataset.pk):
+            problem(
+                f"The identifier {facts.identifier} already belongs to an award from another "
+                f"dataset, “{source.dataset}”: an award comes from one dataset only.",
+                ("id",),
+            )
+            return None
+        parties = {
+            "funder": self.directory.resolve(facts.funder, "funder"),
+            "recipient": self.directory.resolve(facts.recipient, "recipient"),
+            "routed_through": self.directory.resolve(facts.routed_through, "body routed through")
+            if facts.routed_through
+            else None,
+        }
+        for role, match in parties.items():
+            if match is not None and match.needs_confirming:
+                where = {"funder": "fundingOrganization", "recipient": "recipientOrganization"}
+                problem(
+                    f"The {role.replace('_', ' ')} “{match.party.name}” ({match.party.identifier}) "
+                    f"has the same name as “{match.record_name}” in the record, which is not known "
+                    "by that identifier: confirm that they are the same organisation.",
+                    (where.get(role, "routedThrough"), 0, "id"),
+                )
+                return None
+        if _same(parties["funder"], parties["recipient"]):
+            problem(
+                "The funder and the recipient are the same organisation.",
+                ("recipientOrganization", 0, "id"),
+            )
+            return None
+        plan = GrantPlan(
+            position=position,
+            facts=facts,
+            kind=NEW if award is None else UNCHANGED,
+            award=award,
+            source=source,
+            programme=self.programmes.resolve(facts.programme, parties["funder"]),
+            **parties,
+        )
+        chosen = set(self.workstreams)
+        if award is None:
+            plan.workstreams_added = sorted(chosen)
+            return plan
+        plan.changes = self._changes(plan)
+        plan.workstreams_added = sorted(chosen - award.import_workstreams)
+        if plan.changes or plan.workstreams_added:
+            plan.kind = CHANGED
+        return plan
+
+    def _changes(self, plan: GrantPlan) -> list[FieldChange]:
+        facts, award = plan.facts, plan.award
+        upstream = facts.upstream()
+        before = plan.source.imported_values if plan.source else None
+        found = []
+        for name, label, value in (
+            ("title", "Title", facts.title),
+            ("description", "Description", facts.description),
+            ("amount", "Amount", facts.amount),
+            ("award_date", "Award date", facts.award_date),
+            ("award_date_precision", "Award date known to the", facts.award_date_precision),
+            ("planned_start", "Planned start", facts.planned_start),
+            ("planned_end", "Planned end", facts.planned_end),
+            ("funder", "Funder", plan.funder),
+            ("recipient", "Recipient", plan.recipient),
+            ("routed_through", "Routed through", plan.routed_through),
+            ("programme", "Programme", plan.programme),
+            ("source_url", "Source", facts.source_url),
+        ):
+            if before is not None and before.get(name) == upstream[name]:
+                continue  # the funder did not change it: whatever the record says stands
+            if name in _LINKS:
+                current = getattr(award, f"{name}_id")
+                if _key(value) != current:
+                    found.append(
+                        FieldChange(name, label, self._name_of(name, current), shown(value), value)
+                    )
+                continue
+            current = getattr(award, name)
+            if value != current:
+                found.append(FieldChange(name, label, shown(current), shown(value), value))
+        return found
+
+    def _name_of(self, link: str, pk: int | None) -> str:
+        if pk is None:
+            return shown(None)
+        if link == "programme":
+            return self.programmes.names.get(pk, "")
+        return self.directory.name_of(pk)
+
+
+def _same(one, other) -> bool:
+    if one is other:
+        return True
+    return one.organisation_id is not None and one.organisation_id == other.organisation_id
+
+
+def _key(value):
+    """What a match stands for in the record: its key, or the match itself while it is new
+    (then it differs from every key)."""
+    if value is None:
+        return None
+    if isinstance(value, matching.OrganisationMatch):
+        return value.organisation_id if value.how != matching.NEW else value
+    return value.programme_id if not value.is_new else value
+
+
+# The columns the plan compares, and those of them that point at other records.
+_LINKS = ("funder", "recipient", "routed_through", "programme")
+_COMPARED = (
+    "identifier",
+    "title",
+    "description",
+    "amount",
+    "award_date",
+    "award_date_precision",
+    "planned_start",
+    "planned_end",
+    "source_url",
+    *_LINKS,
+)
+
+
+def shown(value) -> str:
+    """A value as the preview prints it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, matching.OrganisationMatch):
+        return value.record_name or value.name
+    if isinstance(value, matching.ProgrammeMatch):
+        return value.name or value.title
+    if hasattr(value, "_meta"):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return format_date(value, "day")
+    if hasattr(value, "quantize"):
+        return money(value)
+    return str(value)

@@ -1,0 +1,212 @@
+"""CSV and Excel files in 360Giving's spreadsheet layout, converted to grants by flattentool
+(360Giving's own converter) with the standard's schema kept in the repository, and the cell
+each value came from, so that a problem can name its row and column.
+
+A spreadsheet is small beside a JSON file of the same grants, but an Excel workbook is a
+zip archive and can unpack to far more than it looks ("a zip bomb"): its unpacked size is
+checked before anything reads it, against IMPORT_MAX_SPREADSHEET_MEGABYTES. openpyxl reads
+its XML through defusedxml, which refuses the XML bombs of entities that expand.
+"""
+
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from flattentool.exceptions import FlattenToolError
+from flattentool.input import CSVInput, XLSXInput
+from flattentool.schema import SchemaParser
+
+from imports.standard import GRANT_SCHEMA
+
+ROOT = "grants"
+# A zip member that unpacks to more than this many times its packed size is no worksheet.
+ZIP_RATIO_LIMIT = 200
+_IDENTIFIER_HEADINGS = {"identifier", "id"}
+
+
+class FileRefused(Exception):
+    """The file cannot be imported at all; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a grant or a value is in its file."""
+
+    grant_number: int | None = None
+    row: int | None = None
+    column: str = ""
+    heading: str = ""
+    sheet: str = ""
+
+    def __str__(self):
+        if self.row is None:
+            return f"grant {self.grant_number} in the file" if self.grant_number else ""
+        where = f"row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+            if self.heading:
+                where += f" ({self.heading})"
+        return where
+
+
+@dataclass
+class Converted:
+    grants: list[dict]
+    cells: dict[str, tuple] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # flattentool joins rows that share an identifier into one grant (that is how it joins
+    # sheets): the rows of each grant made of more than one, by its position.
+    repeated: dict[int, list[int]] = field(default_factory=dict)
+
+    def locate(self, position: int, path: tuple = ()) -> Located:
+        parts = [str(part) for part in path]
+        while True:
+            cell = self.cells.get("/".join([ROOT, str(position), *parts]))
+            # A value's cell is (sheet, column, row, heading); a whole row's, (sheet, row).
+            if cell is not None and len(cell) == 4:
+                sheet, column, row, heading = cell
+                return Located(row=int(row), column=column, heading=heading, sheet=sheet)
+            if cell is not None and len(cell) == 2:
+                return Located(row=int(cell[1]), sheet=cell[0])
+            if not parts:
+                break
+            parts.pop()
+        return Located(grant_number=position + 1)
+
+
+def convert(path: Path, kind: str) -> Converted:
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="mmip-import-") as directory:
+        if kind == "xlsx":
+            _check_unpacked_size(path)
+            reader = _GrantsWorkbook(input_name=str(path), **_reader_options())
+        else:
+            text, encoding_note = _decoded_csv(path)
+            if encoding_note:
+                notes.append(encoding_note)
+            Path(directory, f"{ROOT}.csv").write_text(text, encoding="utf-8")
+            reader = CSVInput(input_name=directory, **_reader_options())
+        reader.parser = _schema_parser()
+        try:
+            with warnings.catch_warnings():
+                # flattentool warns of values it could not type (an amount written "£1,500");
+                # the import checks every value itself and says so grant by grant.
+                warnings.simplefilter("ignore")
+                reader.read_sheets()
+                grants, cells, _ = reader.fancy_unflatten(
+                    with_cell_source_map=True, with_heading_source_map=False
+                )
+        except FileRefused:
+            raise
+        except (FlattenToolError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise FileRefused(
+                f"The spreadsheet could not be read as 360Giving's layout ({error})."
+            ) from None
+    cells = cells or {}
+    return Converted(
+        grants=[dict(grant) for grant in grants],
+        cells={key: tuple(found[0]) for key, found in cells.items() if found},
+        notes=notes,
+        repeated={
+            position: rows
+            for position in range(len(grants))
+            if len(
+                rows := sorted({int(cell[2]) for cell in cells.get(f"{ROOT}/{position}/id", [])})
+            )
+            > 1
+        },
+    )
+
+
+def _reader_options() -> dict:
+    return {
+        "root_list_path": ROOT,
+        "id_name": "id",
+        "convert_titles": True,
+        # A date cell holds no zone; the funder's dates are UK dates.
+        "timezone_name": "Europe/London",
+    }
+
+
+def _schema_parser() -> SchemaParser:
+    parser = SchemaParser(schema_filename=str(GRANT_SCHEMA), rollup=True)
+    parser.parse()
+    return parser
+
+
+def _check_unpacked_size(path: Path) -> None:
+    limit = settings.IMPORT_MAX_SPREADSHEET_MEGABYTES * 1024 * 1024
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise FileRefused("The file is not a readable Excel workbook (.xlsx).") from None
+    unpacked = sum(member.file_size for member in members)
+    swollen = [
+        member
+        for member in members
+        if member.file_size > 1024 * 1024
+        and member.file_size > ZIP_RATIO_LIMIT * max(member.compress_size, 1)
+    ]
+    if unpacked > limit or swollen:
+        raise FileRefused(
+            f"The workbook unpacks to {unpacked / 1024 / 1024:.0f} MB"
+            + (
+                f", {max(m.file_size // max(m.compress_size, 1) for m in swollen)} times its packed size"
+                if swollen
+                else ""
+            )
+            + f". This site reads workbooks of up to {settings.IMPORT_MAX_SPREADSHEET_MEGABYTES} MB "
+            "unpacked, and none that swell so much: save the grants as CSV, or as a smaller workbook."
+        )
+
+
+def _decoded_csv(path: Path) -> tuple[str, str]:
+    """The CSV's text, and a note when it was not UTF-8. Excel on Windows saves CSV in
+    Windows-1252 (a £ is then one byte, 0xA3), or as UTF-8 with a byte-order mark."""
+    content = path.read_bytes()
+    try:
+        return content.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise FileRefused(
+            "The CSV file is neither UTF-8 nor Windows-1252 text. Save it from the spreadsheet "
+            "as “CSV UTF-8”."
+        ) from None
+    return text, (
+        "The CSV file is not UTF-8; it was read as Windows-1252, the encoding Excel uses when "
+        "it saves CSV on Windows. Check that names with accents and £ signs read correctly."
+    )
+
+
+class _GrantsWorkbook(XLSXInput):
+    """A workbook's grants: the sheets headed with an Identifier column. Funders' workbooks
+    often add a sheet of notes or of the publisher's details, which are not grants."""
+
+    def read_sheets(self):
+        super().read_sheets()
+        grant_sheets = [
+            name
+            for name, title in self.sheet_names_map.items()
+            if _IDENTIFIER_HEADINGS & _headings(self.workbook[title])
+        ]
+        if not grant_sheets:
+            raise FileRefused(
+                "No sheet of the workbook has an Identifier column, so it is not in 360Giving's "
+                "spreadsheet layout."
+            )
+        for name in list(self.sheet_names_map):
+            if name not in grant_sheets:
+                self.sheet_names_map.pop(name)
+        self.sub_sheet_names = grant_sheets
+
+
+def _headings(worksheet) -> set[str]:
+    first = next(worksheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    return {str(value).strip().lower() for value in first if value is not None}
