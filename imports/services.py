@@ -71,7 +71,7 @@ def apply_import(
     try:
         with transaction.atomic():
             _lock(grant_file.sha256)
-            planner = Planner(grant_file, choices, lock=True)
+            planner = Planner(grant_file, choices)
             report = Report(planner)
             writer = Writer(planner, user=user)
             report.current_import = writer.run
