@@ -331,11 +331,9 @@ class Writer:
         self.run.grants_in_file = counts["grants_in_file"]
         for name in COUNTS[1:]:
             setattr(self.run, name, counts.get(name, 0))
-        self.run.organisations_new = len(organisations["new"])
+        self.run.organisations_new = organisations["new"]
         self.run.organisations_matched = (
-            len(organisations["by_identifier"])
-            + len(organisations["by_number"])
-            + sum(1 for row in organisations["by_name"] if row["confirmed"])
+            organisations["by_identifier"] + organisations["by_number"] + organisations["confirmed"]
         )
         self.run.full_clean(exclude=["dataset", "imported_by"])
         self.run.save()
