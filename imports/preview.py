@@ -109,6 +109,16 @@ class Report:
         counts["no_longer_in_file"] = len(missing)
         organisations = self._organisations()
         self.digest.update(repr(organisations).encode())
+        organisation_counts = {
+            "by_identifier": len(organisations["by_identifier"]),
+            "by_number": len(organisations["by_number"]),
+            "by_name": len(organisations["by_name"]),
+            "confirmed": sum(1 for row in organisations["by_name"] if row["confirmed"]),
+            "new": len(organisations["new"]),
+        }
+        # The first SHOWN of each list; every match by name, which staff must each confirm.
+        for key in ("by_identifier", "by_number", "new"):
+            organisations[key] = organisations[key][:SHOWN]
         dataset = planner.dataset
         return {
             "file": {
@@ -137,6 +147,7 @@ class Report:
             "notes": self.notes,
             "note_count": self.note_count,
             "organisations": organisations,
+            "organisation_counts": organisation_counts,
             "programmes": self._programmes(),
             "fields_not_kept": [
                 {"field": field_title(tuple(name.split("/"))), "path": name, "grants": count}

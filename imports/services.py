@@ -71,7 +71,7 @@ def apply_import(
     try:
         with transaction.atomic():
             _lock(grant_file.sha256)
-            planner = Planner(grant_file, choices, lock=True)
+            planner = Planner(grant_file, choices)
             report = Report(planner)
             writer = Writer(planner, user=user)
             report.current_import = writer.run
@@ -92,7 +92,7 @@ def apply_import(
                 raise RecordChanged(preview)
             if not writer.wrote and _imported_last(writer):
                 raise _NothingToWrite(preview)
-            dataset_import = writer.finish(preview["counts"], preview["organisations"])
+            dataset_import = writer.finish(preview["counts"], preview["organisation_counts"])
     except _NothingToWrite as nothing:
         return ImportResult(preview=nothing.preview, dataset_import=None)
     except WriteRefused as refused:

@@ -19,12 +19,12 @@ def summary_lines(found: dict, *, detail: bool = False) -> list[str]:
     ]
     if dataset["imported_before"]:
         lines.append(dataset["imported_before"])
-    organisations = found["organisations"]
+    organisations, counted = found["organisations"], found["organisation_counts"]
     lines.append(
         "Organisations: "
-        f"{len(organisations['by_identifier'])} matched by identifier, "
-        f"{len(organisations['by_number'])} by charity or company number, "
-        f"{len(organisations['by_name'])} by name alone, {len(organisations['new'])} new."
+        f"{counted['by_identifier']:,} matched by identifier, "
+        f"{counted['by_number']:,} by charity or company number, "
+        f"{counted['by_name']:,} by name alone, {counted['new']:,} new."
     )
     unconfirmed = [row for row in organisations["by_name"] if not row["confirmed"]]
     for row in unconfirmed:

@@ -316,3 +316,23 @@ def test_a_record_that_would_break_a_rule_stops_the_whole_import(tmp_path, staff
     )
     assert not Dataset.objects.exists()
     assert not OrganisationIdentifier.objects.exists()
+
+
+def test_an_award_changed_by_someone_while_the_import_runs_stops_it(tmp_path, staff, monkeypatch):
+    run(file_of(tmp_path, [gf.grant(0)]), staff)
+    original = writing.Writer._changed_awards
+
+    def meanwhile(self, plans):
+        # Somebody saves the award between the plan's reading it and the import's writing.
+        Award.objects.filter(identifier="360G-MIA-1000").update(title="Saved meanwhile")
+        original(self, plans)
+
+    monkeypatch.setattr(writing.Writer, "_changed_awards", meanwhile)
+    newer = file_of(tmp_path, [gf.grant(0, amountAwarded=Decimal("7000"))], name="newer.json")
+    with pytest.raises(ImportRefused) as refused:
+        run(newer, staff)
+    assert str(refused.value) == (
+        "Nothing was imported. The award 360G-MIA-1000 was changed or deleted by someone while "
+        "the import ran. Preview the file again."
+    )
+    assert Award.objects.get().amount == Decimal("5000.00")

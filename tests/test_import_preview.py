@@ -65,6 +65,13 @@ def test_a_realistic_file_into_an_empty_record_is_all_new(tmp_path):
     assert len(found["new"]) == 200  # the first 200 are shown; the count says the rest
     new = {row["name"]: row for row in found["organisations"]["new"]}
     assert len(new) == 11  # three funders and eight recipients
+    assert found["organisation_counts"] == {
+        "by_identifier": 0,
+        "by_number": 0,
+        "by_name": 0,
+        "confirmed": 0,
+        "new": 11,
+    }
     assert new["Severn Vaccine Works"] | {"grants": 0} == {
         "identifier": "360G-MIA-ORG-77",
         "name_in_file": "Severn Vaccine Works",
