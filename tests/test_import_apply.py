@@ -290,10 +290,14 @@ def test_a_file_being_imported_is_not_imported_again_at_the_same_time(tmp_path, 
         port=settings["PORT"] or None,
         autocommit=True,
     )
+    lock = int(grant_file.sha256[:15], 16)
     try:
-        other.execute("SELECT pg_advisory_lock(%s)", [int(grant_file.sha256[:15], 16)])
+        other.execute("SELECT pg_advisory_lock(%s)", [lock])
         with pytest.raises(ImportRefused, match="This very file is being imported right now"):
             run(grant_file, staff)
+        # Released before the connection closes: the server ends a closed session's locks
+        # only when it has noticed, which the import below could otherwise beat.
+        other.execute("SELECT pg_advisory_unlock(%s)", [lock])
     finally:
         other.close()
     assert not Award.objects.exists()
