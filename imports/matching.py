@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from funding.models import FundingProgramme
 from funding.orgid import FALLBACK_PREFIX
 from imports.models import OrganisationIdentifier
-from imports.normalise import Party
+from imports.parties import Party
 from mmip.models import Organisation
 
 Kind = Organisation.Kind

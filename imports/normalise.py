@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from funding.models import AWARD_IDENTIFIER_PATTERN
-from imports.locations import region_of
-from imports.standard import PUBLISHER_SCHEME, grant_errors, org_id_scheme
+from imports.parties import Party, read_party, web_address
+from imports.remarks import Remark
+from imports.standard import grant_errors
 from mmip.dates import DatePrecision, start_of_period
-from mmip.models import ORG_ID_PATTERN
+
+__all__ = ["GrantFacts", "Party", "Reading", "Remark", "read_date", "read_grant"]
 
 UK = ZoneInfo("Europe/London")
 MAX_AMOUNT = Decimal("999999999999.99")  # the record's amount: 14 digits, 2 after the point
@@ -36,35 +35,6 @@ _PRECISION_NOTE = re.compile(
     r"\d{4}-\d{2}-\d{2} stands for that (?:year|month)\.$"
 )
 _FORMULA_START = ("=", "+", "-", "@")
-_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
-
-
-@dataclass(frozen=True)
-class Remark:
-    """A problem (the grant cannot be imported) or a note (it can, and staff should know
-    something about how it was read): the grant, the field, and what is wrong in words."""
-
-    message: str
-    path: tuple = ()
-
-
-@dataclass(frozen=True)
-class Party:
-    """An organisation as a grant names it."""
-
-    identifier: str
-    name: str
-    scheme: str  # the org-id register's list code, or 360G for a publisher's own
-    # org-ids the record could keep for it, best first: its identifier when that is one, and
-    # those its charity or company number make.
-    org_ids: tuple[str, ...] = ()
-    region: str = ""
-    website: str = ""
-
-    @property
-    def org_id(self) -> str:
-        """The org-id the record's field takes (its form is narrower than the register's)."""
-        return next((value for value in self.org_ids if re.fullmatch(ORG_ID_PATTERN, value)), "")
 
 
 @dataclass
@@ -135,11 +105,11 @@ def read_grant(grant, *, from_spreadsheet: bool) -> Reading:
     award_date, precision = _award_date(grant, problems, notes)
     reading.award_date = award_date
     planned_start, planned_end = _planned_dates(grant, problems, notes)
-    funder = _party(grant, "fundingOrganization", "funder", problems, notes)
-    recipient = _party(grant, "recipientOrganization", "recipient", problems, notes)
+    funder = read_party(grant, "fundingOrganization", "funder", problems, notes)
+    recipient = read_party(grant, "recipientOrganization", "recipient", problems, notes)
     routed_through = None
     if grant.get("routedThrough"):
-        routed_through = _party(grant, "routedThrough", "body routed through", problems, notes)
+        routed_through = read_party(grant, "routedThrough", "body routed through", problems, notes)
     programme = _programme(grant, problems, notes)
     _looks_like_a_formula_or_markup(title, notes)
     if problems:
@@ -321,71 +291,6 @@ def _planned_dates(grant: dict, problems: list, notes: list) -> tuple:
     return start, end
 
 
-def _party(grant: dict, key: str, role: str, problems: list, notes: list) -> Party | None:
-    organisations = grant[key]
-    if not isinstance(organisations, list) or not organisations:
-        problems.append(Remark(f"The grant names no {role}.", (key,)))
-        return None
-    if len(organisations) > 1:
-        notes.append(
-            Remark(
-                f"The grant names {len(organisations)} as its {role}; the record keeps the first.",
-                (key,),
-            )
-        )
-    org = organisations[0]
-    identifier, name = str(org.get("id", "")).strip(), str(org.get("name", "")).strip()
-    where = (key, 0, "id")
-    if not identifier:
-        problems.append(Remark(f"The {role} has no identifier.", where))
-        return None
-    if not name or len(name) > 200:
-        problems.append(
-            Remark(f"The {role}'s name must be given, in at most 200 characters.", (key, 0, "name"))
-        )
-        return None
-    scheme = org_id_scheme(identifier)
-    if scheme is None:
-        problems.append(
-            Remark(
-                f"The {role}'s identifier “{identifier}” does not start with a list code of the "
-                "org-id register (such as GB-CHC- or GB-COH-), nor with 360G- for the "
-                "publisher's own.",
-                where,
-            )
-        )
-        return None
-    org_ids = [identifier] if scheme != PUBLISHER_SCHEME else []
-    org_ids.extend(_registered_numbers(org))
-    return Party(
-        identifier=identifier,
-        name=name,
-        scheme=scheme,
-        org_ids=tuple(dict.fromkeys(org_ids)),
-        region=region_of(org),
-        website=_web_address(org.get("url"), limit=200),
-    )
-
-
-def _registered_numbers(org: dict) -> list[str]:
-    """The org-ids an organisation's charity or company number makes (GB-CHC-…, GB-SC-…,
-    GB-NIC-…, GB-COH-…): how the register names charities and companies."""
-    found = []
-    charity = str(org.get("charityNumber") or "").strip().upper().replace(" ", "")
-    if re.fullmatch(r"SC\d{6}", charity):
-        found.append(f"GB-SC-{charity}")
-    elif re.fullmatch(r"NIC\d{6}", charity):
-        found.append(f"GB-NIC-{charity.removeprefix('NIC')}")
-    elif re.fullmatch(r"\d{6,7}", charity):
-        found.append(f"GB-CHC-{charity}")
-    company = str(org.get("companyNumber") or "").strip().upper().replace(" ", "")
-    if re.fullmatch(r"\d{1,8}", company):
-        found.append(f"GB-COH-{company.zfill(8)}")
-    elif re.fullmatch(r"[A-Z]{2}\d{6}", company):
-        found.append(f"GB-COH-{company}")
-    return found
-
-
 def _programme(grant: dict, problems: list, notes: list) -> str:
     programmes = grant.get("grantProgramme") or []
     if len(programmes) > 1:
@@ -410,7 +315,7 @@ def _source_url(grant: dict, notes: list) -> str:
     for name in ("dataSource", "url"):
         value = grant.get(name)
         if value:
-            address = _web_address(value, limit=200)
+            address = web_address(value, limit=200)
             if address:
                 return address
             notes.append(
@@ -420,16 +325,6 @@ def _source_url(grant: dict, notes: list) -> str:
                 )
             )
     return ""
-
-
-def _web_address(value, *, limit: int) -> str:
-    if not isinstance(value, str) or len(value.strip()) > limit:
-        return ""
-    try:
-        _WEB_ADDRESS(value.strip())
-    except ValidationError:
-        return ""
-    return value.strip()
 
 
 def _looks_like_a_formula_or_markup(title: str, notes: list) -> None:
