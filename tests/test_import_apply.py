@@ -281,15 +281,8 @@ def test_an_import_cut_short_leaves_nothing_applied(tmp_path, staff, monkeypatch
 
 def test_a_file_being_imported_is_not_imported_again_at_the_same_time(tmp_path, staff):
     grant_file = file_of(tmp_path, [gf.grant(0)])
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-        autocommit=True,
-    )
+    # The same server as the tests' own connection, the embedded one included.
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
     lock = int(grant_file.sha256[:15], 16)
     try:
         other.execute("SELECT pg_advisory_lock(%s)", [lock])
