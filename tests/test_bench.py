@@ -110,10 +110,10 @@ def test_measures_every_figure_in_a_database_of_its_own_and_reuses_it(bench_name
         ), page
     # Counted in the same state at both sizes, the query counts match.
     assert "queries (" not in written
-    for page in ("Explorer, first page", "Explorer, filtered"):
-        # the explorer again with its figures added up afresh: median, p95
+    for page in ("Explorer, first page", "Explorer, filtered", "Progress"):
+        # the page again with its remembered figures made afresh: median, p95
         assert re.search(rf"\| {page}[^|`]*\| {NUMBER} \| {NUMBER} \|\n", written), page
-    assert "figures added up afresh" in written
+    assert "remembered figures made afresh" in written
     for download in ("CSV (`/funding/awards.csv`)", "360Giving (`/funding/360giving.json`)"):
         # size, rows (every award), queries, time, peak memory, memory before
         assert re.search(

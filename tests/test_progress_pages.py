@@ -249,25 +249,37 @@ def test_progress_costs_the_same_queries_with_3_of_each_as_with_30(client, setti
     assert filtered_few == count_queries(
         client, reverse("progress"), {"workstream": workstream.slug}
     )
-    # The counts remembered from an earlier request: the record generation and the cache
-    # entry stand in for the three counting queries.
+    # The overview remembered from an earlier request: 1 the record generation; 2 the cache
+    # entry, standing in for the counts, the lists, the periods and the updates (3-16); 3 the
+    # workstreams to choose from; 4-5 how many commitments and this page of them.
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     client.get(reverse("progress"))
-    assert count_queries(client, reverse("progress")) == 16
+    assert count_queries(client, reverse("progress")) == 5
 
 
-def test_the_counts_follow_the_record_and_the_day(client, settings):
-    """The counts are remembered until the record changes or the day does, never past it."""
+def test_the_overview_follows_the_record_and_the_day(client, settings):
+    """The counts and lists are remembered until the record changes or the day does, never
+    past it."""
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
-    f.CommitmentFactory(due_date=datetime.date(2026, 6, 1), due_precision="day")
+    f.CommitmentFactory(
+        title="Due in June", due_date=datetime.date(2026, 6, 1), due_precision="day"
+    )
     with time_machine.travel(datetime.datetime(2026, 5, 31, 12, tzinfo=datetime.UTC)):
         content = client.get(reverse("progress")).content.decode()
         assert "1 commitment" in content
         assert "None of these is late." in content
+        assert "Nothing is late, at risk or rated red or amber." in content
         f.CommitmentFactory(due_date=None)
-        assert "2 commitments" in client.get(reverse("progress")).content.decode()
+        content = client.get(reverse("progress")).content.decode()
+        assert "2 commitments" in content
+        update = approved(
+            commitment=f.CommitmentFactory(), narrative="Approved since the page was made."
+        )
+        assert update.narrative in client.get(reverse("progress")).content.decode()
     with time_machine.travel(datetime.datetime(2026, 6, 3, 12, tzinfo=datetime.UTC)):
-        assert "Of these, 1 commitment is late" in client.get(reverse("progress")).content.decode()
+        response = client.get(reverse("progress"))
+        assert "Of these, 1 commitment is late" in response.content.decode()
+        assert [item.title for item in response.context["late_or_at_risk"]] == ["Due in June"]
 
 
 # The feed --------------------------------------------------------------------------------

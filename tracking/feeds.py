@@ -42,7 +42,7 @@ class UpdateFeed(Feed):
         return f"{reverse('progress')}?workstream={workstream.slug}"
 
     def items(self, workstream):
-        updates = ProgressUpdate.objects.public().with_targets().latest_approved_first()
+        updates = ProgressUpdate.objects.public().with_target_workstreams().latest_approved_first()
         if workstream is not None:
             updates = updates.on_workstream(workstream.slug)
         return updates[:FEED_SIZE]

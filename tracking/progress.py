@@ -4,7 +4,11 @@ public(), for one workstream or for all.
 
 Commitments, milestones and initiatives are three models with one shape on the page
 (Tracked): each list asks each model once, cut to the list's length, and merges the three
-here, so a list costs three queries however long the record is."""
+here, so a list costs three queries however long the record is.
+
+The page's overview (its counts and its lists, everything but the page of every commitment)
+changes only when the record or the day does, so it is remembered until then, as the funding
+explorer's figures are: a request after the first reads it in one query."""
 
 import datetime
 import heapq
@@ -18,7 +22,7 @@ from django.utils import timezone
 
 from mmip import pagecache
 from mmip.ratings import Rating
-from tracking.models import Commitment, StatusChange
+from tracking.models import Commitment, ProgressUpdate, StatusChange
 from workstreams.models import IndicatorPeriod, Initiative, Milestone
 from workstreams.plans import DeliveryStatus
 
@@ -26,8 +30,12 @@ LIST_SIZE = 20  # of each list on /progress/: the downloads hold every item
 DELIVERED_LATELY = datetime.timedelta(days=91)  # "the last quarter"
 
 
-def three_months_before(moment: datetime.datetime) -> datetime.datetime:
-    return moment - DELIVERED_LATELY
+def three_months_before(today: datetime.date) -> datetime.datetime:
+    """The start of the day three months before ``today``: delivered lately is counted in
+    whole days, so that it holds all day as the page's other lists do."""
+    return timezone.make_aware(
+        datetime.datetime.combine(today - DELIVERED_LATELY, datetime.time.min)
+    )
 
 
 # The public records, for one workstream or all -------------------------------------------
@@ -202,11 +210,10 @@ def due_next(commitments: QuerySet, slug: str | None, today: datetime.date) -> l
     )
 
 
-def delivered_lately(slug: str | None, now: datetime.datetime) -> list[Delivered]:
+def delivered_lately(slug: str | None, today: datetime.date) -> list[Delivered]:
     """Commitments whose delivery was approved in the last three months, and milestones and
     initiatives done in them, by their date done: latest first."""
-    since = three_months_before(now)
-    today = timezone.localdate(now)
+    since = three_months_before(today)
     changes = StatusChange.objects.public().delivered_since(since)
     if slug:
         changes = changes.filter(commitment__workstream__slug=slug)
@@ -217,11 +224,48 @@ def delivered_lately(slug: str | None, now: datetime.datetime) -> list[Delivered
     done = [
         [
             Delivered(Tracked(record, today), record.actual_date, record.actual_precision)
-            for record in rows.done_since(timezone.localdate(since))[:LIST_SIZE]
+            for record in rows.done_since(today - DELIVERED_LATELY)[:LIST_SIZE]
         ]
         for rows in (tracked_milestones(slug), tracked_initiatives(slug))
     ]
     return _merged([commitments, *done], key=lambda delivered: -delivered.date.toordinal())
+
+
+def latest_updates(slug: str | None) -> list[ProgressUpdate]:
+    """The latest approved updates, on anything of the workstream ``slug`` or on anything."""
+    updates = ProgressUpdate.objects.public().with_targets().latest_approved_first()
+    if slug:
+        updates = updates.on_workstream(slug)
+    return list(updates[:LIST_SIZE])
+
+
+# The overview -------------------------------------------------------------------------------
+
+
+def overview(commitments: QuerySet, slug: str | None, today: datetime.date) -> dict:
+    """Everything /progress/ shows above its page of every commitment, for the workstream
+    ``slug`` (all of them without one) on ``today``: kept until the record changes, and for
+    the day it was made on, as late and due next are of the day. ``commitments`` are the
+    public commitments of that workstream."""
+    return pagecache.remembered(
+        "progress-overview",
+        (slug, today.isoformat()),
+        lambda: _overview(commitments, slug, today),
+        seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
+    )
+
+
+def _overview(commitments: QuerySet, slug: str | None, today: datetime.date) -> dict:
+    periods, more_periods = latest_periods(slug, today)
+    return {
+        "counts": counts(commitments, slug, today),
+        "late_or_at_risk": late_or_at_risk(commitments, slug, today),
+        "delivered": delivered_lately(slug, today),
+        "due_next": due_next(commitments, slug, today),
+        "periods": periods,
+        "more_periods": more_periods,
+        "updates": latest_updates(slug),
+    }
 
 
 # Counts -------------------------------------------------------------------------------------
@@ -230,18 +274,7 @@ def delivered_lately(slug: str | None, now: datetime.datetime) -> list[Delivered
 def counts(commitments: QuerySet, slug: str | None, today: datetime.date) -> dict:
     """How many commitments, and milestones and initiatives tracked against a plan, by
     status and by rating, and how many are late: one query for each kind, each reading
-    every row of its kind, so they are kept until the record changes (and for the day they
-    were counted on, as late is of the day). ``commitments`` are the public commitments of
-    the workstream ``slug`` (all of them without one)."""
-    return pagecache.remembered(
-        "progress-counts",
-        (slug, today.isoformat()),
-        lambda: _counts(commitments, slug, today),
-        seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
-    )
-
-
-def _counts(commitments: QuerySet, slug: str | None, today: datetime.date) -> dict:
+    every row of its kind."""
     of_commitments = commitments.counts(today)
     of_milestones = tracked_milestones(slug).counts(today)
     of_initiatives = tracked_initiatives(slug).counts(today)

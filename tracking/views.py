@@ -37,24 +37,12 @@ class ProgressView(BreadcrumbsMixin, PagedMixin, LenientFilterView):
         return Commitment.objects.public().with_workstream()
 
     def get_context_data(self, **kwargs):
-        commitments = self.filterset.qs
         slug = self.filterset.workstream_slug
-        now = timezone.now()
         # Late and due next are of the day the page is made: the page cache keeps a page
         # for its day only.
-        today = timezone.localdate(now)
-        updates = ProgressUpdate.objects.public().with_targets().latest_approved_first()
-        if slug:
-            updates = updates.on_workstream(slug)
-        periods, more_periods = progress.latest_periods(slug, today)
+        today = timezone.localdate()
         return super().get_context_data(
-            counts=progress.counts(commitments, slug, today),
-            late_or_at_risk=progress.late_or_at_risk(commitments, slug, today),
-            delivered=progress.delivered_lately(slug, now),
-            due_next=progress.due_next(commitments, slug, today),
-            periods=periods,
-            more_periods=more_periods,
-            updates=list(updates[: progress.LIST_SIZE]),
+            **progress.overview(self.filterset.qs, slug, today),
             today=today,
             # The downloads take the workstream chosen, and not the page of the list.
             download_query=f"?{urlencode({'workstream': slug})}" if slug else "",

@@ -93,7 +93,7 @@ class AtScale:
     download_runs: int
     pages: list[tuple[str, str]]
     timings: dict  # label: median and p95 in the large database
-    afresh: dict  # label: median and p95 of the explorer with its figures added up again
+    afresh: dict  # label: median and p95 of a page with its remembered figures made again
     queries: dict  # label: count_queries() in the large database
     compared: dict  # label: count_queries() in the small database
     downloads: dict  # kind: download()
@@ -122,7 +122,7 @@ def measure_at_scale(
         afresh = {
             label: time_page(path, **timing, afresh=True)
             for label, path in measured
-            if label.startswith("Explorer")
+            if label.startswith("Explorer") or label == "Progress"
         }
         queries = {label: count_queries(path) for label, path in measured}
     downloads = {kind: download(big, kind, download_runs, say=say) for kind in DOWNLOADS}

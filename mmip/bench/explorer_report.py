@@ -43,11 +43,12 @@ class Report:
             "cache off (`PUBLIC_PAGE_CACHE_SECONDS = 0`, so every request renders the page) and "
             f"DEBUG off; {counted(measured.warmup, 'warm-up request')}, then "
             f"{counted(measured.repeat, 'timed request')} of each page. The explorer's figures "
-            "(totals, median and the two charts of a filter) stay in the shared cache until the "
-            "record changes, as in production (`RECORD_FIGURES_CACHE_SECONDS`), so these requests "
-            "find them there, as every request of a filter after its first does; the second table "
-            "empties the cache before each request, as a change to the record does, and is "
-            "what the first visitor after a change waits.",
+            "(totals, median and the two charts of a filter) and the overview of /progress/ (its "
+            "counts and lists) stay in the shared cache until the record changes, as in "
+            "production (`RECORD_FIGURES_CACHE_SECONDS`), so these requests find them there, as "
+            "every request of a filter after its first does; the second table empties the cache "
+            "before each request, as a change to the record does, and is what the first "
+            "visitor after a change waits.",
             "",
             f"**Downloads:** every award, {counted(measured.download_runs, 'run')} of each, each in a "
             "fresh Python process that requests the download through the same client and reads it "
@@ -60,7 +61,7 @@ class Report:
             "",
             *self.page_times(),
             "",
-            "| explorer page, its figures added up afresh | median (ms) | p95 (ms) |",
+            "| page, its remembered figures made afresh | median (ms) | p95 (ms) |",
             "| --- | ---: | ---: |",
             *(
                 f"| {label} | {figures['median']:.1f} | {figures['p95']:.1f} |"

@@ -83,7 +83,14 @@ class ProgressUpdateQuerySet(PublicQuerySet):
             "milestone__workstream",
             "initiative__workstream",
             "period__indicator",
-        ).prefetch_related("period__indicator__workstreams")
+        )
+
+    def with_target_workstreams(self):
+        """With targets, and for an indicator's period the indicator's workstreams, which
+        target_workstreams names. A separate query, asked only when some update is on a
+        period: a list that does not name the workstreams (/progress/) leaves it out, so
+        its queries do not depend on what the updates are on."""
+        return self.with_targets().prefetch_related("period__indicator__workstreams")
 
     def on_workstream(self, slug: str):
         """Updates on the workstream of that slug or on anything of it."""
