@@ -10,6 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mmip import errors as site_errors
 from mmip.filtering import shown
 
 
@@ -67,6 +68,28 @@ def not_found(request, *args, **kwargs):
             "listed at /api/v1/."
         ),
         status=404,
+    )
+
+
+def server_error(request):
+    """The project's handler500: under /api/ a program gets JSON of the one shape, a 503
+    with Retry-After while the database cannot be reached and a 500 otherwise, never a
+    page of HTML or a traceback; elsewhere, the site's own pages."""
+    if not request.path.startswith("/api/"):
+        return site_errors.server_error(request)
+    if site_errors.database_unavailable():
+        return site_errors.unavailable(
+            JsonResponse(
+                error_body(
+                    "The record cannot be read just now. Try again in "
+                    f"{site_errors.RETRY_AFTER_SECONDS} seconds."
+                ),
+                status=503,
+            )
+        )
+    return JsonResponse(
+        error_body("Something went wrong on our side. It has been logged; try again later."),
+        status=500,
     )
 
 

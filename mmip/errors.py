@@ -17,12 +17,21 @@ DATABASE_UNAVAILABLE = (db.OperationalError, db.InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
+def database_unavailable() -> bool:
+    """Whether the exception being handled says the database cannot be reached."""
+    _, error, _ = sys.exc_info()
+    return isinstance(error, DATABASE_UNAVAILABLE)
+
+
+def unavailable(response: HttpResponse) -> HttpResponse:
+    """A 503 that asks to come back soon, and that no cache keeps."""
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @requires_csrf_token
 def server_error(request):
-    _, error, _ = sys.exc_info()
-    if isinstance(error, DATABASE_UNAVAILABLE):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    if database_unavailable():
+        return unavailable(HttpResponse(loader.get_template("503.html").render(), status=503))
     return default_server_error(request)

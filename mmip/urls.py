@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database that cannot be reached answers 503 with a friendly page (mmip/errors.py).
-handler500 = "mmip.errors.server_error"
+# A database that cannot be reached answers 503 with a friendly page (mmip/errors.py), or
+# under /api/ with JSON (api/errors.py).
+handler500 = "api.errors.server_error"

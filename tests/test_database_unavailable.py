@@ -48,3 +48,33 @@ def test_other_errors_stay_a_plain_500(raising_client):
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
     assert "boom" not in response.content.decode()
+
+
+# The API answers a program, so its errors are JSON too --------------------------------------
+
+
+def test_a_lost_database_gives_the_api_a_json_503(raising_client):
+    with mock.patch(
+        "api.workstreams.WorkstreamViewSet.get_queryset",
+        side_effect=db.OperationalError("connection refused"),
+    ):
+        response = raising_client.get("/api/v1/workstreams/")
+    assert response.status_code == 503
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Retry-After"] == "30"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.json() == {
+        "errors": [{"message": "The record cannot be read just now. Try again in 30 seconds."}]
+    }
+
+
+def test_other_errors_give_the_api_a_json_500_that_tells_nothing_of_the_cause(raising_client):
+    with mock.patch(
+        "api.workstreams.WorkstreamViewSet.get_queryset", side_effect=ValueError("boom")
+    ):
+        response = raising_client.get("/api/v1/workstreams/")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "application/json"
+    [error] = response.json()["errors"]
+    assert error["message"].startswith("Something went wrong on our side.")
+    assert "boom" not in response.content.decode()
