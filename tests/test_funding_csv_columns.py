@@ -29,6 +29,7 @@ from tests.test_funding_downloads import (
     page_identifiers,
 )
 from tests.test_funding_explorer import build_record
+from tests.test_html_validity import validate
 from workstreams.models import Workstream
 
 pytestmark = pytest.mark.django_db
@@ -365,3 +366,16 @@ def test_a_link_from_the_explorer_carries_the_explorer_s_query(client, record):
     _, content = refused(client, {"year_from": "2019", "sort": "title", "columns": ["nope", "status", "title"]})  # fmt: skip
     link = re.search(r'href="(/funding/\?[^"]+)"', content).group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(link).query) == {"year_from": ["2019"], "sort": ["title"], "columns": ["title", "status"]}  # fmt: skip
+
+
+# ---------- Valid HTML ----------
+
+
+def test_the_chooser_the_refusal_and_the_documentation_are_valid_html(client, record, tmp_path):
+    documents = {
+        "explorer": page(client, "/funding/", {"funder": "fund-a", "q": 'a "b" <c>'}),
+        "explorer-ticked": page(client, "/funding/", {"columns": ["title", "amount"]}),
+        "refused": refused(client, {"columns": ["title", "x" * 10_000]})[1],
+        "about-data": page(client, "/about/data/"),
+    }
+    assert validate(documents, tmp_path) == {name: [] for name in documents}
