@@ -13,6 +13,7 @@ The keys are public and stable: they are in the addresses people save and in the
 documentation (/about/data/ lists them from COLUMNS). Most are the JSON download's keys.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.http import QueryDict
@@ -87,16 +88,22 @@ def chosen_columns(data: QueryDict) -> ColumnChoice:
     )
 
 
-def chooser(query: str) -> dict:
+def chooser(query: str, left_out: Iterable[str] = ()) -> dict:
     """What the chooser's form needs, from the explorer's download query ("?funder=a&…"):
-    the filter and sort as hidden fields (less any columns), and each column with whether
-    the address already ticks it (it does when a visitor comes back from a refused choice)."""
+    the filter and sort as hidden fields, less the columns and the parameters the filter
+    left out (which the download would leave out too: a 10,000-character search need not
+    travel again), and each column with whether the address already ticks it (it does when
+    a visitor comes back from a refused choice)."""
     data = QueryDict(query.removeprefix("?"))
+    skipped = {PARAMETER, *left_out}
     ticked = set(chosen_columns(data).keys)
     return {
         "action": reverse("award-download-csv"),
         "hidden": [
-            (name, value) for name, values in data.lists() if name != PARAMETER for value in values
+            (name, value)
+            for name, values in data.lists()
+            if name not in skipped
+            for value in values
         ],
         "columns": [(column, column.key in ticked) for column in COLUMNS],
         "any_ticked": bool(ticked),

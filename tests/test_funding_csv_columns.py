@@ -317,6 +317,18 @@ def test_the_chooser_carries_the_page_s_filter_and_sort_but_not_its_page(client,
     ]
 
 
+def test_the_chooser_does_not_carry_what_the_filter_left_out(client, record):
+    params = {"funder": "fund-a", "q": "x" * 10_000, "amount_min": "lots", "sort": "password"}
+    content = page(client, "/funding/", params)
+    hidden = re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)">', chooser_of(content)
+    )
+    assert hidden == [("funder", "fund-a")]
+    # The same awards in the same order as the page, which left those parts out too.
+    _, *data = rows(client, {**dict(hidden), "columns": "identifier"})
+    assert [row[0] for row in data] == page_identifiers(client, params)
+
+
 def test_coming_back_with_columns_in_the_address_opens_the_chooser_with_them_ticked(client, record):
     content = page(client, "/funding/", {"funder": "fund-a", "columns": ["title", "nope"]})
     chooser = chooser_of(content)

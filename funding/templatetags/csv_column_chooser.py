@@ -8,9 +8,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def csv_column_chooser(download_query: str) -> dict:
-    """{% csv_column_chooser download_query as chooser %}: see csv_columns.chooser()."""
-    return csv_columns.chooser(download_query)
+def csv_column_chooser(download_query: str, left_out=()) -> dict:
+    """{% csv_column_chooser download_query filter.left_out as chooser %}: see
+    csv_columns.chooser()."""
+    return csv_columns.chooser(download_query, left_out or ())
 
 
 @register.simple_tag
