@@ -5,11 +5,13 @@ the same queries at any size, and the chooser's form on the explorer."""
 
 import csv
 import datetime
+import functools
 import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -29,6 +31,7 @@ from tests.test_funding_downloads import (
     page_identifiers,
 )
 from tests.test_funding_explorer import build_record
+from tests.test_funding_exports import _peak_bytes, _streamed
 from tests.test_html_validity import validate
 from workstreams.models import Workstream
 
@@ -272,6 +275,18 @@ def test_fewer_columns_read_fewer_tables(client, record):
     few = sql_of(client, {"columns": ["identifier", "title", "amount"]})
     assert programmes not in few and links not in few and workstreams not in few
     assert len(few) < len(everything) / 4
+
+
+def test_memory_stays_flat_with_chosen_columns():
+    """As test_funding_exports' test of the whole file: 5,000 awards must not need much more
+    memory than 500, streamed 250 rows a chunk."""
+    call_command("generate_synthetic", awards=5000, seed=11, verbosity=0)
+    everything = public_awards()
+    first_500 = everything.filter(identifier__lte="360G-MMIP-SYN-0000500")
+    export = functools.partial(awards_csv, columns=["Title", "Funding Org:Name", "Workstreams"])
+    small = _peak_bytes(_streamed(export, first_500))
+    large = _peak_bytes(_streamed(export, everything))
+    assert large < 2 * small, (small, large)
 
 
 # ---------- The chooser on the explorer ----------
