@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from funding import exports
+from funding import csv_columns, exports
 from funding.explorer import award_filter, download_query
 from mmip.breadcrumbs import trail
 
@@ -43,7 +43,21 @@ def _file_of_awards(export, name: str, content_type: str):
     return view
 
 
-download_csv = _file_of_awards(exports.awards_csv, "awards.csv", "text/csv; charset=utf-8")
+@require_safe
+def download_csv(request):
+    """Every column, or those the address chooses (funding/csv_columns.py)."""
+    choice = csv_columns.chosen_columns(request.GET)
+    if choice.unknown:
+        return csv_columns.refused(request, choice)
+    filterset = award_filter(request.GET)
+    return _download(
+        exports.awards_csv(filterset.qs, columns=choice.titles),
+        name="awards.csv",
+        content_type="text/csv; charset=utf-8",
+        left_out=filterset.left_out,
+    )
+
+
 download_json = _file_of_awards(exports.awards_json, "awards.json", "application/json")
 
 
