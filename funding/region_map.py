@@ -73,7 +73,7 @@ OFF_THE_MAP = (
     (NOT_RECORDED, "Not recorded"),
 )
 
-TILE_WIDTH = 128
+TILE_WIDTH = 132
 TILE_HEIGHT = 84
 GAP = 6
 NAME_BASELINE = 34  # from a tile's top: the name, then the amount beneath
@@ -126,6 +126,7 @@ class OffTheMap:
     name: str
     count: int
     total: Decimal
+    url: str  # as a tile's
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def region_map(
     """The tiles of figures (by_region()'s answer, or any mapping of the same shape): every
     one of the twelve regions, £0 where it has nothing, shaded in STEPS steps of the largest;
     then the places with no tile. links, {region: address}, makes each tile and table row a
-    link; a region it leaves out is not linked."""
+    link (NOT_RECORDED's row too, if it has one); a region it leaves out is not linked."""
     links = links or {}
     zero = RegionTotal(0, Decimal("0"))
     mapped = [region for region in NationRegion if region in LAYOUT]
@@ -237,7 +238,10 @@ def region_map(
         sum(figure.count for figure in unknown),
         sum((figure.total for figure in unknown), Decimal("0")),
     )
-    off_the_map = [OffTheMap(region, name, *off[region]) for region, name in OFF_THE_MAP]
+    off_the_map = [
+        OffTheMap(region, name, *off[region], url=links.get(region, ""))
+        for region, name in OFF_THE_MAP
+    ]
     return RegionMap(
         tiles=tiles,
         off_the_map=off_the_map,

@@ -29,6 +29,7 @@ from funding.region_map import (
 from mmip.regions import NationRegion
 from tests.factories import AwardFactory, OrganisationFactory
 from tests.test_funding_explorer import explore
+from tests.test_html_validity import validate
 
 # ---------- The figures ----------
 
@@ -280,18 +281,28 @@ def test_the_table_beside_it_holds_every_number():
 
 
 def test_a_page_that_can_filter_by_region_links_each_tile_and_row():
-    html = draw({"wales": RegionTotal(1, Decimal("9"))}, links={"wales": "/funding/?region=wales"})
+    links = {"wales": "/funding/?region=wales", "uk-wide": "/funding/?region=uk-wide"}
+    html = draw({"wales": RegionTotal(1, Decimal("9"))}, links=links)
     assert '<th scope="row"><a href="/funding/?region=wales">Wales</a></th>' in html
+    assert '<th scope="row"><a href="/funding/?region=uk-wide">UK-wide</a></th>' in html
     svg = svg_of(html)
     (link,) = list(svg.iter("a"))
     assert link.get("href") == "/funding/?region=wales"
     assert link.get("tabindex") == "-1"  # the row's link is the one in the tab order
     assert link.find("g").get("data-region") == "wales"
-    assert html.count("<a ") == 2
+    assert html.count("<a ") == 3
 
 
 def test_without_links_nothing_links():
     assert "<a " not in draw({"wales": RegionTotal(1, Decimal("9"))})
+
+
+def test_the_map_with_links_is_valid_html(tmp_path):
+    """The explorer's own map is checked with the page (tests/test_html_validity.py); the map
+    with links is on no page yet."""
+    html = draw({"wales": RegionTotal(1, Decimal("9"))}, links={"wales": "/funding/?region=wales"})
+    document = f"<!DOCTYPE html><html lang=en><title>Map</title><main>{html}</main></html>"
+    assert validate({"map": document}, tmp_path) == {"map": []}
 
 
 # ---------- On the explorer ----------
