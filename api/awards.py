@@ -272,7 +272,7 @@ class AwardSummary(RecordEndpoint):
     )
     def get(self, request, *args, **kwargs):
         def make():
-            summary, years, funders = stats.figures(self.filterset.qs)
+            summary, years, funders, _ = stats.figures(self.filterset.qs)
             data = {**summary._asdict(), "currency": CURRENCY, "byYear": years, "byFunder": funders}
             return Response(SummarySerializer(data, context={"request": request}).data)
 

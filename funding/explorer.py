@@ -200,7 +200,7 @@ def explorer(request):
     data = request.GET
     filterset = award_filter(data)
     awards = filterset.qs
-    totals, years, by_funder = stats.figures(awards)
+    totals, years, by_funder, by_region = stats.figures(awards)
     per_page, size_problem = page_size(
         data.get("per_page"), sizes=PAGE_SIZES, default=DEFAULT_PAGE_SIZE, things="awards"
     )
@@ -227,6 +227,7 @@ def explorer(request):
         "year_chart": year_chart(years) if years else None,
         "dense_year_chart": len(years) > DENSE_CHART_YEARS,
         "funder_chart": funder_chart(by_funder) if by_funder else None,
+        "by_region": by_region,
         "download_query": download_query(data),
         "breadcrumbs": trail(("Funding", None)),
     }

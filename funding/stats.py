@@ -26,6 +26,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from funding.filters import organisations_in_role
 from funding.models import Award
+from funding.region_map import RegionTotal, by_region
 from mmip import pagecache
 from mmip.models import Organisation
 
@@ -115,21 +116,24 @@ class Figures(NamedTuple):
     summary: Summary
     years: list[YearTotal]
     funders: list[FunderTotal]
+    regions: dict[str, RegionTotal]
 
 
 def figures(awards) -> Figures:
-    """summary(), by_year() and by_funder() of a set of awards, remembered in the shared cache
-    until the record changes. At 100,000 awards the three take tens of milliseconds each,
-    and paging or re-sorting a filter asks for the same figures again. The key is the set's
-    own SQL (ordering left out, as it changes no total) under the record generation, so two
-    addresses that choose the same awards share figures and any write starts afresh."""
+    """summary(), by_year(), by_funder() and region_map.by_region() of a set of awards,
+    remembered in the shared cache until the record changes. At 100,000 awards each takes
+    tens of milliseconds, and paging or re-sorting a filter asks for the same figures again.
+    The key is the set's own SQL (ordering left out, as it changes no total) under the record
+    generation, so two addresses that choose the same awards share figures and any write
+    starts afresh."""
     try:
         sql, params = awards.order_by().query.sql_with_params()
     except EmptyResultSet:  # a filter Django knows matches nothing: no query to remember
         return _compute_figures(awards)
     return pagecache.remembered(
         "award-figures",
-        (sql, params),
+        # Figures' fields too: figures of another shape, kept by another version, are not these.
+        (Figures._fields, sql, params),
         lambda: _compute_figures(awards),
         seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
     )
@@ -138,8 +142,8 @@ def figures(awards) -> Figures:
 def _compute_figures(awards) -> Figures:
     totals = summary(awards)
     if not totals.count:
-        return Figures(totals, [], [])
-    return Figures(totals, by_year(awards), by_funder(awards))
+        return Figures(totals, [], [], {})
+    return Figures(totals, by_year(awards), by_funder(awards), by_region(awards))
 
 
 ROLES = ("funder", "recipient")

@@ -286,17 +286,17 @@ def test_the_awards_cost_the_same_queries_for_3_awards_as_for_30(client, setting
     # Every answer: 1 the record generation (its ETag) and 2 when it was first served (its
     # Last-Modified), then once made 3 whether a write is under way and 4 the generation
     # again (pagecache.made_at); throttling, off here, adds one (tests/test_api_caching.py).
-    # The list adds 5 the summary (its count), 6 to 8 the totals by year, by funder and the
-    # funders' names (figures the explorer keeps together), 9 the page of awards with their
-    # parties and 10 their public workstreams. (The awards they follow on from are an
-    # eleventh where one of the page follows on.)
-    assert count_queries(client, AWARDS) == 10
+    # The list adds 5 the summary (its count), 6 to 9 the totals by year, by funder, the
+    # funders' names and by the recipients' region (figures the explorer keeps together),
+    # 10 the page of awards with their parties and 11 their public workstreams. (The awards
+    # they follow on from are a twelfth where one of the page follows on.)
+    assert count_queries(client, AWARDS) == 11
     # The filter adds 1 the funder's slug checked, 2 the workstream's, 3 the organisations
     # the search words name.
-    assert count_queries(client, url_with(AWARDS, FILTERED)) == 13
-    # The summary: the four of every answer, the filter's three and the figures' four.
+    assert count_queries(client, url_with(AWARDS, FILTERED)) == 14
+    # The summary: the four of every answer, the filter's three and the figures' five.
     summary_filter = {key: value for key, value in FILTERED.items() if key != "per_page"}
-    assert count_queries(client, url_with(SUMMARY, summary_filter)) == 11
+    assert count_queries(client, url_with(SUMMARY, summary_filter)) == 12
 
 
 @pytest.mark.parametrize("size", [3, 30])

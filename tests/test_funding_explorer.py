@@ -215,7 +215,9 @@ def test_the_year_chart_has_a_column_for_every_year_with_short_amounts(client, r
 
 def test_the_funder_chart_has_a_bar_for_each_funder_largest_first(client, record):
     content = explore(client, {"status": ["active", "closed"]}).content.decode()
-    chart = content[content.index('id="by-funder-caption"') :]
+    chart = content[
+        content.index('id="by-funder-caption"') : content.index('id="by-region-caption"')
+    ]
     rows = re.findall(r'<th scope="row">([^<]*)</th><td class="numeric">([^<]*)</td>', chart)
     assert rows == [
         ("Research Council of Medicines", "£1,500,000"),
@@ -230,7 +232,9 @@ def test_past_ten_funders_the_rest_share_one_bar_so_the_bars_still_add_up(client
             amount=Decimal(1000 * (number + 1)),
         )
     content = explore(client).content.decode()
-    chart = content[content.index('id="by-funder-caption"') :]
+    chart = content[
+        content.index('id="by-funder-caption"') : content.index('id="by-region-caption"')
+    ]
     rows = re.findall(r'<th scope="row">([^<]*)</th><td class="numeric">([^<]*)</td>', chart)
     assert len(rows) == 11
     assert rows[0] == ("Funder 11", "£12,000")
@@ -543,14 +547,14 @@ def test_the_unfiltered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
 ):
     awards_for_counting(size)
     # Figures computed afresh: 1 the summary (count, total, smallest, largest, median), 2 the
-    # totals by year, 3 by funder and 4 the funders' names, 5 the page of awards with funder,
-    # recipient, routed-through body and programme joined, 6 to 9 the funder, recipient,
-    # programme and workstream drop-downs.
+    # totals by year, 3 by funder and 4 the funders' names, 5 by the recipients' nation or
+    # region (the map), 6 the page of awards with funder, recipient, routed-through body and
+    # programme joined, 7 to 10 the funder, recipient, programme and workstream drop-downs.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, {}) == 9
+    assert count_queries(client, {}) == 10
     # Figures and drop-downs remembered from an earlier request: for each, the record
-    # generation and the cache entry stand in for its queries (1-2 the figures, 3 the page,
-    # 4-5 the four drop-downs).
+    # generation and the cache entry stand in for its queries (1-2 the figures, the map's
+    # among them, 3 the page, 4-5 the four drop-downs).
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, {})
     assert count_queries(client, {}) == 5
@@ -575,9 +579,10 @@ def test_the_filtered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     }
     # 1 the funder's slug checked, 2 the workstream's slug checked, 3 the organisations the
     # search words name, 4 the summary, 5 totals by year, 6 by funder, 7 the funders' names,
-    # 8 the page of awards, 9 to 12 the four drop-downs.
+    # 8 by the recipients' nation or region, 9 the page of awards, 10 to 13 the four
+    # drop-downs.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, params) == 12
+    assert count_queries(client, params) == 13
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, params)
     assert count_queries(client, params) == 8

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from funding.filters import AwardFilterSet
 from funding.models import Award
+from funding.region_map import by_region
 from funding.stats import (
     Figures,
     FunderTotal,
@@ -170,7 +171,7 @@ def test_figures_are_remembered_until_the_record_changes(record, settings):
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     awards = AwardFilterSet({}).qs
     first = figures(awards)
-    assert first == Figures(summary(awards), by_year(awards), by_funder(awards))
+    assert first == Figures(summary(awards), by_year(awards), by_funder(awards), by_region(awards))
     with CaptureQueriesContext(connection) as queries:
         assert figures(AwardFilterSet({"sort": "-amount"}).qs) == first  # order changes nothing
     assert len(queries) == 2  # the record generation and the cache entry
@@ -190,11 +191,11 @@ def test_different_filters_have_their_own_figures(record, settings):
     assert beta.funders == [FunderTotal("beta", "Beta Council", 1, Decimal("300.00"))]
 
 
-def test_figures_of_no_awards_have_no_years_or_funders(record, settings):
+def test_figures_of_no_awards_have_no_years_funders_or_regions(record, settings):
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     none = figures(AwardFilterSet({"year_from": "2030"}).qs)
     assert none.summary.count == 0
-    assert none.years == [] and none.funders == []
+    assert none.years == [] and none.funders == [] and none.regions == {}
 
 
 @pytest.mark.django_db(transaction=True)
