@@ -56,7 +56,8 @@ def funding_chart(data: QueryDict) -> dict:
     """What the chart widget shows for an address's query: the filter (with its messages),
     the awards it chooses in words, their summary and the chart asked for (None when no
     award matches), and the explorer's address for the same awards."""
-    filterset = AwardFilterSet(data)
+    # Only the filter's own parameters: a sort changes no figure, so says nothing here.
+    filterset = AwardFilterSet(QueryDict(filter_query(data).removeprefix("?")))
     chart, chart_problem = chart_choice(data.get("chart"))
     summary, years, funders = stats.figures(filterset.qs)
     if chart == "year":
@@ -71,7 +72,9 @@ def funding_chart(data: QueryDict) -> dict:
         "dense": chart == "year" and len(years) > DENSE_CHART_YEARS,
         "summary": summary,
         "awards_in_words": awards_in_words(filterset),
-        "explorer_url": reverse("funding-explorer") + filter_query(data),
+        # The explorer's address for the same awards: the parts of the filter used.
+        "explorer_url": reverse("funding-explorer")
+        + filter_query(filterset.data, leave_out=filterset.left_out),
     }
 
 

@@ -36,6 +36,7 @@ def workstream_figures(workstream: Workstream) -> dict:
             partner_count=CountOf(
                 Partnership.objects.public()
                 .filter(workstream=OuterRef("pk"))
+                .order_by()  # DISTINCT would take in the columns of Partnership's ordering
                 .values("organisation")
                 .distinct()
             ),
