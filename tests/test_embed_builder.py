@@ -76,7 +76,7 @@ def test_past_the_listed_organisations_only_the_chosen_one_is_offered(client, re
 def test_a_workstreams_widget_comes_with_its_code_and_a_preview(client, record):
     content = page(client, BUILDER, {"widget": "workstream", "workstream": "skills"})
 
-    assert "<title>Embed a widget: Skills: headline figures – MMIP programme tracker</title>" in content  # fmt: skip
+    assert "<title>Embed a widget: Skills: headline figures \N{EN DASH} MMIP programme tracker</title>" in content  # fmt: skip
     assert code_of(content) == (
         '<iframe src="http://testserver/embed/workstream/skills/" '
         'title="Skills: headline figures, from the MMIP programme tracker" width="640" '

@@ -92,7 +92,7 @@ def test_a_workstream_widget_counts_its_public_rows_only(client, skills):
     content = page(client, workstream_widget("skills"))
 
     assert '<html lang="en-GB">' in content
-    assert "<title>Skills: headline figures – MMIP programme tracker</title>" in content
+    assert "<title>Skills: headline figures \N{EN DASH} MMIP programme tracker</title>" in content
     assert "Train the workforce." in content
     figures = re.findall(
         r'<dt>.*?<a [^>]*>(.*?)</a>.*?</dt>\s*<dd class="figure__value">(.*?)</dd>', content
@@ -182,7 +182,10 @@ def test_an_organisation_widget_lists_its_latest_awards_given_and_received(clien
 
     content = page(client, organisation_widget("catapult"))
 
-    assert "<title>Catapult: awards given and received – MMIP programme tracker</title>" in content
+    assert (
+        "<title>Catapult: awards given and received \N{EN DASH} MMIP programme tracker</title>"
+        in content
+    )
     assert in_order(content, "Awards given", "1 award worth £2,500 in total.", "Seed money", "To Startup Ltd",
                     "Awards received", "2 awards worth £1,500,100 in total.",
                     "Newer", "£1,500,000", "From Innovate UK, <time datetime=\"2021-07\">July 2021</time>",
@@ -257,7 +260,7 @@ def test_the_chart_widget_adds_up_the_filter_by_year(client, awards):
     content = page(client, CHART, {"funder": "innovate-uk", "page": "2", "sort": "amount"})
 
     assert "<h1>Awards from Innovate UK</h1>" in content
-    assert "<title>Amount awarded by year: awards from Innovate UK – MMIP programme tracker</title>" in content  # fmt: skip
+    assert "<title>Amount awarded by year: awards from Innovate UK \N{EN DASH} MMIP programme tracker</title>" in content  # fmt: skip
     assert "2 awards worth £2,000,000 in total." in content
     # Every year from the first to the last, the draft's 2019 at £0.
     assert chart_rows(content) == [
