@@ -216,15 +216,15 @@ def award_roles(rows: dict, relations: dict[str, str]) -> dict:
     return roles
 
 
-def latest_awards(organisation: Organisation, role: str, *, shown: int = AWARDS_SHOWN):
-    """The latest `shown` public awards in which the organisation plays role, each with the
-    count and total of all of them (AwardQuerySet.with_totals())."""
+def latest_awards(organisation: Organisation, role: str, *, shown: int | None = None):
+    """The latest `shown` (AWARDS_SHOWN unless told) public awards in which the organisation
+    plays role, each with the count and total of all of them (AwardQuerySet.with_totals())."""
     return (
         Award.objects.public()
         .in_tables()
         .with_totals()
         .filter(**{role: organisation})
-        .order_by("-award_date", "identifier")[:shown]
+        .order_by("-award_date", "identifier")[: AWARDS_SHOWN if shown is None else shown]
     )
 
 
