@@ -1,65 +1,35 @@
-"""The widgets and their builder in a real browser, on the demo record: each loads without
-console errors, axe finds no WCAG 2.2 AA violation and nothing is wider than the screen, at
-desktop size and on a 375 px phone; the builder makes each kind of widget with JavaScript
-switched off, and the copy button works with it on; and another site can frame a widget,
-but no other page."""
+"""The widgets and their builder in a real browser, on the demo record: the builder makes
+each kind of widget with JavaScript switched off, is accessible without its script, and its
+copy button works with it on; and another site can frame a widget, but no other page. That
+each widget and the builder load cleanly with no WCAG 2.2 AA violation at desktop size and on
+a 375 px phone is checked with every other page, in test_accessibility.py."""
 
-import datetime
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from funding.models import Award
 from tests.browser import (
     DESKTOP,
     PHONE,
-    assert_clean_and_accessible,
     axe_report,
     open_page,
     record_served_once,
 )
-from tests.factories import AwardFactory, load_demo_record_with_wide_rows
+from tests.test_accessibility import make_record
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "builder": "/embed/",
-    "builder-workstream": "/embed/?widget=workstream&workstream=skills",
-    "builder-organisation": "/embed/?widget=organisation&organisation=cell-and-gene-therapy-catapult",
-    "builder-chart-left-out": "/embed/?widget=chart&filter=/funding/?funder=innovate-uk%26amount_min=lots&chart=funder",
-    "builder-errors": "/embed/?widget=organisation&organisation=nope&chart=pie",
-    "workstream": "/embed/workstream/skills/",
-    "organisation": "/embed/organisation/cell-and-gene-therapy-catapult/awards/",
-    "funder-of-many": "/embed/organisation/innovate-uk/awards/",
-    "chart-by-year": "/embed/funding/chart/",
-    "chart-by-funder": "/embed/funding/chart/?chart=funder",
-    "chart-left-out": "/embed/funding/chart/?year_from=2021&year_to=2018&funder=nope&chart=pie",
-    "chart-of-nothing": "/embed/funding/chart/?q=unicorn",
-}
+BUILDER_WITH_A_WIDGET = "/embed/?widget=workstream&workstream=skills"
 
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
+    """The record of the accessibility checks (which check every widget and the builder at
+    desktop and phone size), served once for this module."""
     with record_served_once(django_db_blocker, make_record) as url:
         yield url
-
-
-def make_record():
-    """The demo record, with enough years of Innovate UK's awards for the dense year chart
-    and for its widget to list the latest few of more."""
-    load_demo_record_with_wide_rows()
-    innovate_uk = Award.objects.get(identifier="360G-MMIP-2018-ATMA").funder
-    for year in range(2005, 2018):
-        AwardFactory(title=f"Early award of {year}", funder=innovate_uk,
-                     award_date=datetime.date(year, 1, 1))  # fmt: skip
-
-
-@pytest.mark.parametrize("which", list(PAGES))
-def test_page_loads_cleanly_and_axe_finds_no_wcag_22_aa_violation(db, browser, site, which):
-    for viewport in (DESKTOP, PHONE):
-        assert_clean_and_accessible(browser, site + PAGES[which], viewport)
 
 
 def test_the_builder_without_its_script_is_accessible(db, browser, site):
@@ -71,7 +41,7 @@ def test_the_builder_without_its_script_is_accessible(db, browser, site):
             "**/*.js", lambda route: route.fulfill(body="", content_type="text/javascript")
         )
         page = context.new_page()
-        page.goto(site + PAGES["builder-workstream"])
+        page.goto(site + BUILDER_WITH_A_WIDGET)
         assert page.get_by_role("button", name="Copy the code").count() == 0
         results = axe_report(page)
         assert results.violations_count == 0, results.generate_report()
@@ -126,7 +96,7 @@ def test_the_explorers_link_makes_its_chart_without_javascript(db, browser, site
 
 
 def test_the_copy_button_copies_the_code(db, browser, site):
-    page, errors = open_page(browser, site + PAGES["builder-workstream"], DESKTOP)
+    page, errors = open_page(browser, site + BUILDER_WITH_A_WIDGET, DESKTOP)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
 
     page.get_by_role("button", name="Copy the code").click()
