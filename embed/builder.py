@@ -52,8 +52,11 @@ def explorer_query(address: str) -> tuple[QueryDict, str | None]:
     query, or the query alone ("funder=innovate-uk"); and a message when it holds none and
     is not the explorer's own address (every award)."""
     address = address.strip()
-    parts = urlsplit(address if "?" in address or "=" not in address else f"?{address}")
-    if parts.query or not address or parts.path.rstrip("/").endswith("funding"):
+    try:
+        parts = urlsplit(address if "?" in address or "=" not in address else f"?{address}")
+    except ValueError:  # no address at all ("http://[" is taken for a broken IPv6 one)
+        parts = None
+    if parts and (parts.query or not address or parts.path.rstrip("/").endswith("funding")):
         return QueryDict(parts.query), None
     return QueryDict(), (
         f"“{shown(address)}” is not the address of a page of the funding explorer, so the "
@@ -98,7 +101,8 @@ class WidgetForm(forms.Form):
         help_text="Filter the awards in the funding explorer, then copy the address of its page here. Left empty, the chart adds up every published award.",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={
-            "max_length": f"The address can be at most {ADDRESS_MAX_LENGTH:,} characters: copy it from the funding explorer again."
+            "max_length": f"The address can be at most {ADDRESS_MAX_LENGTH:,} characters: copy it from the funding explorer again.",
+            "null_characters_not_allowed": "The address had characters no address has: copy it from the funding explorer again.",
         },
     )
     chart = _choice(

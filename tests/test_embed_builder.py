@@ -153,6 +153,7 @@ def test_an_address_with_no_filter_in_it_is_said_to_be_one(client, record):
         ({"widget": "organisation", "organisation": "nul\x00byte"}, "no organisation"),
         ({"widget": "chart", "chart": "pie"}, "There is no chart “pie”"),
         ({"widget": "chart", "filter": "?q=" + "a" * 3000}, "at most 2,000 characters"),
+        ({"widget": "chart", "filter": "/funding/?q=nul\x00byte"}, "characters no address has"),
         ({"widget": "poster"}, "There is no widget “poster”"),
     ],
 )  # fmt: skip
@@ -196,6 +197,7 @@ def test_the_builder_query_count_does_not_grow(client):
         ("/funding/?funder=a#top", "funder=a", True),
         ("hello", "", False),
         ("/organisations/", "", False),
+        ("http://[broken/funding/?funder=a", "", False),
     ],
 )
 def test_explorer_query_reads_an_address_as_pasted(address, query, understood):
