@@ -19,6 +19,12 @@ DEFAULT_CHART = "year"
 # figure. Anything else in an address (a page, a page size) is left out of a widget's.
 FILTER_PARAMETERS = tuple(name for name in AwardFilterSet.base_filters if name != "sort")
 NAMED_AT_MOST = 3  # choices named in words; past this many, only how many
+# Choices of records named in words: (filter, the word before their names, their plural).
+NAMED = (("funder", "from", "funders"), ("recipient", "to", "recipients"), ("programme", "in", "programmes"))  # fmt: skip
+# A range in words: how its ends are written, and the words for one end, the other, or both
+# the same ("from 2018", "up to 2021", "in 2018").
+YEARS = (str, "from", "up to", "in")
+AMOUNTS = (money, "at least", "at most", "exactly")
 
 
 def chart_choice(value: str | None) -> tuple[str, str | None]:
@@ -65,7 +71,6 @@ def funding_chart(data: QueryDict) -> dict:
     else:
         drawn = funder_chart(funders) if funders else None
     return {
-        "filter": filterset,
         "messages": [*filterset.messages, *([chart_problem] if chart_problem else [])],
         "chart_name": chart,
         "chart": drawn,
@@ -106,9 +111,9 @@ def awards_in_words(filterset: AwardFilterSet) -> str:
         else:
             plural = "s" if len(workstreams) > 1 else ""
             parts.append(f"for the {_names(workstreams, '')} workstream{plural}")
-    if years := _range(chosen.pop("year_from", None), chosen.pop("year_to", None), str):
+    if years := _range(chosen.pop("year_from", None), chosen.pop("year_to", None), *YEARS):
         parts.append(f"awarded {years}")
-    if amounts := _range(chosen.pop("amount_min", None), chosen.pop("amount_max", None), money):
+    if amounts := _range(chosen.pop("amount_min", None), chosen.pop("amount_max", None), *AMOUNTS):
         parts.append(f"of {amounts}")
     if "status" in chosen:
         parts.append(
@@ -119,10 +124,6 @@ def awards_in_words(filterset: AwardFilterSet) -> str:
     for name, value in chosen.items():
         parts.append(f"{form.fields[name].label.lower()}: {_value_in_words(value)}")
     return "Awards " + ", ".join(parts) if parts else "Every published award"
-
-
-# Choices of records named in words: (filter, the word before their names, their plural).
-NAMED = (("funder", "from", "funders"), ("recipient", "to", "recipients"), ("programme", "in", "programmes"))  # fmt: skip
 
 
 def _empty_list(value) -> bool:
@@ -138,16 +139,14 @@ def _names(records, plural: str) -> str:
     return " or ".join(shown(record.name, limit=80) for record in records)
 
 
-def _range(low, high, written) -> str:
-    """ "2018 to 2021", "in 2018", "from 2018", "up to 2021"; for amounts, "at least" and "at
-    most" in place of "from" and "up to"."""
-    years = written is str
+def _range(low, high, written, lowest: str, highest: str, only: str) -> str:
+    """ "2018 to 2021", "in 2018", "from 2018", "up to 2021", or "" for no range."""
     if low is not None and high is not None:
-        return f"in {low}" if years and low == high else f"{written(low)} to {written(high)}"
+        return f"{only} {written(low)}" if low == high else f"{written(low)} to {written(high)}"
     if low is not None:
-        return f"{'from' if years else 'at least'} {written(low)}"
+        return f"{lowest} {written(low)}"
     if high is not None:
-        return f"{'up to' if years else 'at most'} {written(high)}"
+        return f"{highest} {written(high)}"
     return ""
 
 

@@ -8,6 +8,7 @@ import html
 import re
 from decimal import Decimal
 
+import django_filters
 import pytest
 from django.http import QueryDict
 
@@ -237,6 +238,7 @@ def test_awards_in_words_names_each_part_of_the_filter():
     assert words("amount_min=£50,000") == "Awards of at least £50,000"
     assert words("amount_min=1&amount_max=2000000") == "Awards of £1 to £2,000,000"
     assert words("amount_max=10") == "Awards of at most £10"
+    assert words("amount_min=10&amount_max=10") == "Awards of exactly £10"
     assert words("status=closed&status=withdrawn") == "Awards closed or withdrawn"
     assert words("q=cell+therapy") == "Awards matching “cell therapy”"
     # The parts that cannot be used are not named: only what the chart adds up.
@@ -247,3 +249,15 @@ def test_awards_in_words_counts_many_choices_rather_than_naming_them():
     funders = [AwardFactory(amount=Decimal("1")).funder for _ in range(5)]
     query = "&".join(f"funder={funder.slug}" for funder in funders)
     assert words(query) == "Awards from 5 funders"
+
+
+def test_awards_in_words_names_a_part_it_does_not_know_by_its_label():
+    class WithRegion(AwardFilterSet):
+        region = django_filters.CharFilter(label="Recipient region", method="by_region")
+
+        def by_region(self, queryset, name, value):
+            return queryset
+
+    assert awards_in_words(WithRegion(QueryDict("region=london&year_to=2020"))) == (
+        "Awards awarded up to 2020, recipient region: london"
+    )
