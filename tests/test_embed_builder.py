@@ -174,6 +174,19 @@ def test_a_field_of_another_form_in_the_address_is_not_read(client, record):
     assert 'src="/embed/workstream/skills/"' in content
 
 
+def test_the_site_links_to_the_builder_with_each_pages_own_choice_made(client, record):
+    assert 'href="/embed/">Embed a widget on your site</a>' in page(client, "/about/data/")
+    links = {
+        "/workstreams/skills/": "/embed/?widget=workstream&amp;workstream=skills#your-widget",
+        "/organisations/catapult/": "/embed/?widget=organisation&amp;organisation=catapult#your-widget",
+        "/funding/?funder=innovate-uk&page=1": "/embed/?widget=chart&amp;filter=%3Ffunder%3Dinnovate-uk#your-widget",
+    }  # fmt: skip
+    for path, link in links.items():
+        assert f'href="{link}"' in page(client, path), path
+    # An organisation with no public award has no widget to offer.
+    assert "/embed/?widget=organisation" not in page(client, "/organisations/quiet/")
+
+
 def test_the_builder_query_count_does_not_grow(client):
     funder = OrganisationFactory(slug="funder")
     AwardFactory.create_batch(3, funder=funder)
