@@ -86,7 +86,7 @@ def award_filter(data) -> AwardFilterSet:
     return filterset
 
 
-def _choices(queryset, ordering, chosen: list[str]) -> tuple[list[tuple[str, str]], bool]:
+def listed_choices(queryset, ordering, chosen: list[str]) -> tuple[list[tuple[str, str]], bool]:
     """(slug, name) pairs for a drop-down in its order, and whether there were too many to
     list, in which case only the chosen ones come back. One query: the first rows in order
     (found by an index, not by ranking every row) together with the chosen ones. More rows
@@ -116,7 +116,7 @@ def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
         "explorer-choices",
         sorted(chosen.items()),
         lambda: {
-            name: _choices(fields[name].queryset, ordering, chosen[name])
+            name: listed_choices(fields[name].queryset, ordering, chosen[name])
             for name, _, _, ordering in CHOICE_FIELDS
         },
         seconds=settings.RECORD_FIGURES_CACHE_SECONDS,

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "imports",
     "mmip.site",
     "api",
+    "embed",
     "mmip.pagecache",
 ]
 if DEBUG:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("", include("tracking.urls")),
     path("api/", include("api.urls")),
+    path("embed/", include("embed.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -66,6 +66,19 @@ PAGES = {
     "progress-bad-filter": "/progress/?workstream=no-such-workstream",
     "commitment": "/commitments/end-to-end-talent-plan-for-the-sector/",
     "rated-commitment": "/commitments/a-skills-commitment-at-risk/",
+    # The widgets and their builder (tests/test_browser_embed.py has the rest of their checks).
+    "embed-builder": "/embed/",
+    "embed-builder-workstream": "/embed/?widget=workstream&workstream=skills",
+    "embed-builder-organisation": "/embed/?widget=organisation&organisation=cell-and-gene-therapy-catapult",
+    "embed-builder-chart-left-out": "/embed/?widget=chart&filter=/funding/?funder=innovate-uk%26amount_min=lots&chart=funder",
+    "embed-builder-errors": "/embed/?widget=organisation&organisation=nope&chart=pie",
+    "embed-workstream": "/embed/workstream/skills/",
+    "embed-organisation": "/embed/organisation/cell-and-gene-therapy-catapult/awards/",
+    "embed-funder-of-many": "/embed/organisation/innovate-uk/awards/",
+    "embed-chart-by-year": "/embed/funding/chart/",
+    "embed-chart-by-funder": "/embed/funding/chart/?chart=funder",
+    "embed-chart-left-out": "/embed/funding/chart/?year_from=2021&year_to=2018&funder=nope&chart=pie",
+    "embed-chart-of-nothing": "/embed/funding/chart/?q=unicorn",
 }
 
 

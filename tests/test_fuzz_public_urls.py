@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.urls import VIEWSETS
+from mmip.models import Organisation
 from tests import factories as f
 from workstreams.models import Workstream
 
@@ -26,7 +27,8 @@ MARKER = "zebrafinch"  # in every draft's name; no published text contains it
 FILTER_NAMES = [
     "q", "page", "per_page", "page_size", "sort", "kind", "type", "year", "year_from",
     "year_to", "amount_min", "amount_max", "workstream", "funder", "recipient", "programme",
-    "status", "region", "nation_region", "role", "publisher", "format",
+    "status", "region", "nation_region", "role", "publisher", "format", "widget", "organisation",
+    "filter", "chart",
 ]  # fmt: skip
 
 
@@ -54,9 +56,13 @@ def public_urls() -> list[str]:
             continue
         for record in model.objects.public()[:3]:
             urls.add(record.get_absolute_url().split("#")[0])
-    # A workstream's feed of updates is no record's page, but each public workstream has one.
+    # A workstream's feed of updates and its widget are no record's page, but each public
+    # workstream has them; each public organisation has a widget of its awards.
     for slug in Workstream.objects.public().values_list("slug", flat=True)[:3]:
         urls.add(reverse("workstream-update-feed", args=[slug]))
+        urls.add(reverse("embed-workstream", args=[slug]))
+    for slug in Organisation.objects.public().values_list("slug", flat=True)[:3]:
+        urls.add(reverse("embed-organisation-awards", args=[slug]))
     # The API's address of a few public records of each kind, by the identifier it takes.
     for basename, viewset in VIEWSETS.items():
         view = viewset(action="retrieve")

@@ -277,6 +277,23 @@ PAGES = {
     "funding-programme": lambda: reverse("funding-programme-detail", args=["challenge"]),
     "funders": lambda: reverse("funder-list"),
     "recipients": lambda: reverse("recipient-list"),
+    "embed-builder": lambda: reverse("embed-builder"),
+    "embed-builder-workstream": lambda: (
+        reverse("embed-builder") + "?widget=workstream&workstream=skills"
+    ),
+    "embed-builder-chart-left-out": lambda: (
+        reverse("embed-builder")
+        + "?widget=chart&chart=funder&filter=%2Ffunding%2F%3Fq%3Dapprenticeships%26amount_min%3Dx"
+    ),
+    "embed-builder-errors": lambda: (
+        reverse("embed-builder") + "?widget=organisation&organisation=x"
+    ),
+    "embed-workstream": lambda: reverse("embed-workstream", args=["skills"]),
+    "embed-organisation": lambda: reverse("embed-organisation-awards", args=["catapult"]),
+    "embed-chart": lambda: reverse("embed-funding-chart"),
+    "embed-chart-left-out": lambda: (
+        reverse("embed-funding-chart") + "?chart=funder&year_from=2021&year_to=2017&amount_min=x"
+    ),
 }
 
 

@@ -181,28 +181,50 @@ def organisation_page(organisation: Organisation) -> dict:
             },
         },
     )
-    rows["award_roles"] = {}
-    for role, relation in AWARD_RELATIONS.items():
+    rows["award_roles"] = award_roles(rows, AWARD_RELATIONS)
+    return rows
+
+
+def awards_by_role(organisation: Organisation, roles: tuple[str, ...], *, shown: int) -> dict:
+    """For each of roles (of AWARD_RELATIONS), the latest `shown` public awards in which the
+    organisation plays it, with the count and total of all of them: a query for each role
+    the organisation has any award in, and one to find which those are."""
+    relations = {role: AWARD_RELATIONS[role] for role in roles}
+    rows = rows_by_relation(
+        organisation,
+        {
+            relation: lambda role=role: latest_awards(organisation, role, shown=shown)
+            for role, relation in relations.items()
+        },
+    )
+    return award_roles(rows, relations)
+
+
+def award_roles(rows: dict, relations: dict[str, str]) -> dict:
+    """{role: {"awards", "totals"}} from the lists of latest_awards() that rows holds under
+    each role's relation (taken out of rows): the awards, and the count and total of all."""
+    roles = {}
+    for role, relation in relations.items():
         awards = rows.pop(relation)
-        rows["award_roles"][role] = {
+        roles[role] = {
             "awards": awards,
             "totals": {
                 "count": awards[0].count_of_all if awards else 0,
                 "total": awards[0].total_of_all if awards else None,
             },
         }
-    return rows
+    return roles
 
 
-def latest_awards(organisation: Organisation, role: str):
-    """The latest AWARDS_SHOWN public awards in which the organisation plays role, each
-    with the count and total of all of them (AwardQuerySet.with_totals())."""
+def latest_awards(organisation: Organisation, role: str, *, shown: int | None = None):
+    """The latest `shown` (AWARDS_SHOWN unless told) public awards in which the organisation
+    plays role, each with the count and total of all of them (AwardQuerySet.with_totals())."""
     return (
         Award.objects.public()
         .in_tables()
         .with_totals()
         .filter(**{role: organisation})
-        .order_by("-award_date", "identifier")[:AWARDS_SHOWN]
+        .order_by("-award_date", "identifier")[: AWARDS_SHOWN if shown is None else shown]
     )
 
 
