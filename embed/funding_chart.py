@@ -65,7 +65,8 @@ def funding_chart(data: QueryDict) -> dict:
     # Only the filter's own parameters: a sort changes no figure, so says nothing here.
     filterset = AwardFilterSet(QueryDict(filter_query(data).removeprefix("?")))
     chart, chart_problem = chart_choice(data.get("chart"))
-    summary, years, funders = stats.figures(filterset.qs)
+    figures = stats.figures(filterset.qs)
+    summary, years, funders = figures.summary, figures.years, figures.funders
     if chart == "year":
         drawn = year_chart(years) if years else None
     else:
