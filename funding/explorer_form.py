@@ -120,7 +120,12 @@ def facet_fields(filterset: AwardFilterSet, data) -> list[dict]:
         },
         seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
     )
-    counts = facet_counts(filterset)
+    # Only what a drop-down cut short lists is counted (the regions and statuses are few).
+    listed = {
+        name: [pk for pk, *_ in rows] if too_many else None
+        for name, (rows, too_many) in lists.items()
+    }
+    counts = facet_counts(filterset, listed)
     facets = []
     for name, thing, things, list_page, _ in CHOICE_FIELDS:
         rows, too_many = lists[name]

@@ -17,7 +17,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, When
 
 from funding.filter_fields import UNKNOWN_REGION
 from funding.models import Award
@@ -45,15 +45,20 @@ COLUMNS = {
 Counts = dict[str, dict]  # {facet: {id or value: number of awards}}
 
 
-def facet_counts(filterset) -> Counts:
+def facet_counts(filterset, listed: dict[str, list[int] | None]) -> Counts:
     """{facet: {choice: count}}: the count of each choice with an award (ids for funders,
     recipients, programmes and workstreams; values for regions, "unknown" for a recipient
-    with none recorded, and statuses). A choice missing has no award."""
+    with none recorded, and statuses). A choice missing has no award. ``listed`` names, for
+    a facet whose drop-down is cut short (thousands of recipients), the ids it lists: only
+    those are counted, as counting thousands no one sees would cost as much again."""
     awards = {facet: filterset.without(*names) for facet, names in PARAMETERS.items()}
     return pagecache.remembered(
         "explorer-facet-counts",
-        sorted((facet, _sql(queryset)) for facet, queryset in awards.items()),
-        lambda: _count(awards),
+        (
+            sorted((facet, _sql(queryset)) for facet, queryset in awards.items()),
+            sorted(listed.items()),
+        ),
+        lambda: _count(awards, listed),
         seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
     )
 
@@ -65,15 +70,15 @@ def _sql(queryset):
         return None
 
 
-def _count(awards: dict) -> Counts:
+def _count(awards: dict, listed: dict[str, list[int] | None]) -> Counts:
     counts = {facet: {} for facet in PARAMETERS}
     together = defaultdict(list)  # the facets that count the same awards
     for facet in COLUMNS:
         sql = _sql(awards[facet])
-        if sql is not None:
+        if sql is not None and listed.get(facet) != []:
             together[sql].append(facet)
     for facets in together.values():
-        counts.update(_grouped(awards[facets[0]], facets))
+        counts.update(_grouped(awards[facets[0]], facets, listed))
     if _sql(awards["workstream"]) is not None:
         tagged = Award.workstreams.through.objects.filter(
             award__in=awards["workstream"].values("pk")
@@ -86,11 +91,17 @@ def _count(awards: dict) -> Counts:
     return counts
 
 
-def _grouped(awards, facets: list[str]) -> Counts:
+def _grouped(awards, facets: list[str], listed: dict[str, list[int] | None]) -> Counts:
     """The counts of several facets of the same awards, in one query. Django cannot group by
     sets, hence the SQL around the ORM's own query of the awards; GROUPING() says which
-    facet each row counts."""
-    columns = {f"facet_{facet}": COLUMNS[facet] for facet in facets}
+    facet each row counts. A facet counted only for the choices listed groups the rest
+    under one empty value, which is not kept."""
+    columns = {}
+    for facet in facets:
+        column = COLUMNS[facet]
+        if listed.get(facet) is not None:
+            column = Case(When(**{f"{column.name}__in": listed[facet]}, then=column))
+        columns[f"facet_{facet}"] = column
     inner, params = awards.values(**columns).query.sql_with_params()
     quoted = [f'awards."{column}"' for column in columns]
     sql = (
@@ -107,6 +118,6 @@ def _grouped(awards, facets: list[str]) -> Counts:
             value = values[index]
             if facets[index] == "region":
                 value = value or UNKNOWN_REGION
-            if value is not None:  # an award without a programme
+            if value is not None:  # an award without a programme, or one not listed
                 counts[facets[index]][value] = count
     return counts

@@ -30,17 +30,20 @@ EXPLORER = "/funding/"
 
 def build_record() -> dict:
     """Five published awards and a draft, small enough to work out every answer by hand.
+    rec-x is in the North East; rec-y's region is not recorded.
 
-    | award | funder | recipient | amount    | awarded        | status    | programme | workstreams |
-    | A1    | fund-a | rec-x     |   100,000 | 2018           | closed    | prog-1    | ws-1        |
-    | A2    | fund-a | rec-y     |   250,000 | July 2019      | closed    |           | ws-2        |
-    | A3    | fund-b | rec-x     | 1,500,000 | 14 Oct 2021    | active    |           | ws-1, ws-2  |
-    | A4    | fund-b | rec-y     |   500,000 | 2021           | awarded   | prog-1    |             |
-    | A5    | fund-a | rec-x     |    75,000 | March 2023     | withdrawn |           |             |
+    | award | funder | recipient | amount    | awarded     | financial year     | status    | programme | workstreams |
+    | A1    | fund-a | rec-x     |   100,000 | 2018        | 2017-18 or 2018-19 | closed    | prog-1    | ws-1        |
+    | A2    | fund-a | rec-y     |   250,000 | July 2019   | 2019-20            | closed    |           | ws-2        |
+    | A3    | fund-b | rec-x     | 1,500,000 | 14 Oct 2021 | 2021-22            | active    |           | ws-1, ws-2  |
+    | A4    | fund-b | rec-y     |   500,000 | 2021        | 2020-21 or 2021-22 | awarded   | prog-1    |             |
+    | A5    | fund-a | rec-x     |    75,000 | March 2023  | 2022-23            | withdrawn |           |             |
     """
     fund_a = OrganisationFactory(slug="fund-a", name="Innovate Widgets Agency", short_name="IWA")
     fund_b = OrganisationFactory(slug="fund-b", name="Research Council of Medicines")
-    rec_x = OrganisationFactory(slug="rec-x", name="Northgate Biologics Ltd")
+    rec_x = OrganisationFactory(
+        slug="rec-x", name="Northgate Biologics Ltd", nation_region="north-east"
+    )
     rec_y = OrganisationFactory(slug="rec-y", name="University of Easton")
     prog = FundingProgrammeFactory(slug="prog-1", name="Widget Challenge", funder=fund_a)
     ws1 = WorkstreamFactory(slug="ws-1", name="Skills")
