@@ -137,6 +137,13 @@ def figure(response, label: str) -> str:
         ({"funder": "fund-b", "workstream": "ws-2", "q": "vaccine"}, ["A3"]),
         ({"funder": "fund-a", "amount_max": "80000", "status": "withdrawn"}, ["A5"]),
         ({"funder": "fund-a", "year_to": "2019", "sort": "amount"}, ["A1", "A2"]),
+        ({"funder_not": "fund-a"}, ["A3", "A4"]),
+        ({"programme_not": "prog-1", "workstream_not": "ws-2"}, ["A5"]),
+        ({"region": "north-east", "recipient_not": "rec-y"}, ["A5", "A3", "A1"]),
+        ({"region_not": "north-east"}, ["A4", "A2"]),
+        ({"fy_from": "2020-21", "fy_to": "2021-22"}, ["A3", "A4"]),
+        ({"fy_from": "2021", "fy_to": "2021"}, ["A3"]),
+        ({"fy_to": "2020", "sort": "amount"}, ["A1", "A2"]),
     ],
 )
 def test_the_page_lists_the_hand_computed_awards(client, record, params, expected):
@@ -149,14 +156,18 @@ def test_the_form_as_a_browser_sends_it_with_empty_fields_filters_cleanly(client
     # Without JavaScript every field is sent, the "any" choices as empty values.
     sent = {
         "q": "", "funder": "", "recipient": "rec-y", "programme": "", "workstream": "",
-        "year_from": "", "year_to": "", "amount_min": "", "amount_max": "600000",
-        "sort": "-amount", "per_page": "25",
+        "region": "", "year_from": "", "year_to": "", "fy_from": "", "fy_to": "",
+        "amount_min": "", "amount_max": "600000", "funder_not": "", "recipient_not": "",
+        "programme_not": "", "workstream_not": "", "region_not": "", "sort": "-amount",
+        "per_page": "25",
     }  # fmt: skip
     response = explore(client, sent)
     assert listed(response) == ["A4", "A2"]
     assert messages(response) == []
+    assert response.context["is_filtered"]
     assert (
-        '<option value="rec-y" selected>University of Easton</option>' in response.content.decode()
+        '<option value="rec-y" selected>University of Easton (2)</option>'
+        in response.content.decode()
     )
 
 
@@ -468,12 +479,41 @@ def test_several_choices_from_a_link_stay_chosen_in_a_list_box(client, record):
     assert '<select name="recipient" id="id_recipient">' in content
 
 
+def test_leaving_out_is_folded_away_until_the_address_leaves_something_out(client, record):
+    plain = explore(client, {"funder": "fund-a"}).content.decode()
+    assert '<details class="explorer-form__leave-out">' in plain
+    leaving_out = explore(client, {"funder_not": "fund-a"}).content.decode()
+    assert '<details class="explorer-form__leave-out" open>' in leaving_out
+    assert '<option value="fund-a" selected>Innovate Widgets Agency (3)</option>' in leaving_out
+    # A bad value left out of the filter still opens it, so its box and message are seen.
+    bad = explore(client, {"region_not": "atlantis"}).content.decode()
+    assert '<details class="explorer-form__leave-out" open>' in bad
+
+
+def test_a_financial_year_stays_in_its_box_as_it_was_typed(client, record):
+    content = explore(client, {"fy_from": "2020-21", "fy_to": "2021"}).content.decode()
+    assert 'name="fy_from" value="2020-21"' in content
+    assert 'name="fy_to" value="2021"' in content
+    assert "Financial year" in content
+
+
+def test_the_regions_of_england_are_grouped_under_england(client, record):
+    content = explore(client, {"region": "north-east"}).content.decode()
+    region_select = content.split('id="id_region"')[1].split("</select>")[0]
+    assert region_select.startswith('><option value="">Anywhere</option><optgroup label="England">')
+    assert '<option value="north-east" selected>North East (3)</option>' in region_select
+    assert '<option value="east">East of England (0)</option></optgroup>' not in region_select
+    assert '<option value="south-west">South West (0)</option></optgroup>' in region_select
+    assert '<option value="scotland">Scotland (0)</option>' in region_select
+    assert '<option value="unknown">Not recorded (2)</option>' in region_select
+
+
 def test_drop_downs_offer_only_published_choices_that_find_awards(client, record):
     OrganisationFactory(slug="draft-funder", is_published=False)
     FundingProgrammeFactory(slug="draft-programme", is_published=False)
     content = explore(client).content.decode()
     assert '<option value="">Any funder</option>' in content
-    assert '<option value="fund-a">Innovate Widgets Agency</option>' in content
+    assert '<option value="fund-a">Innovate Widgets Agency (3)</option>' in content
     assert "draft-funder" not in content
     assert "draft-programme" not in content
     assert '<option value="rec-x">' in content
@@ -485,11 +525,11 @@ def test_drop_downs_offer_only_published_choices_that_find_awards(client, record
 def test_a_list_too_long_to_offer_keeps_the_chosen_value_and_points_elsewhere(
     client, record, monkeypatch
 ):
-    monkeypatch.setattr("funding.explorer.CHOICES_LISTED", 1)
+    monkeypatch.setattr("funding.explorer_form.CHOICES_LISTED", 1)
     response = explore(client, {"recipient": "rec-y"})
     content = response.content.decode()
     recipient_select = content.split('id="id_recipient"')[1].split("</select>")[0]
-    assert '<option value="rec-y" selected>University of Easton</option>' in recipient_select
+    assert '<option value="rec-y" selected>University of Easton (2)</option>' in recipient_select
     assert "rec-x" not in recipient_select
     assert "There are too many recipients to list here" in content
     assert f'href="{reverse("recipient-list")}"' in content
@@ -548,15 +588,16 @@ def test_the_unfiltered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     # Figures computed afresh: 1 the summary (count, total, smallest, largest, median), 2 the
     # totals by year, 3 by funder and 4 the funders' names, 5 the page of awards with funder,
     # recipient, routed-through body and programme joined, 6 to 9 the funder, recipient,
-    # programme and workstream drop-downs.
+    # programme and workstream drop-downs, 10 the counts beside the funders, recipients,
+    # programmes, regions and statuses together and 11 those beside the workstreams.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, {}) == 9
-    # Figures and drop-downs remembered from an earlier request: for each, the record
+    assert count_queries(client, {}) == 11
+    # Figures, drop-downs and counts remembered from an earlier request: for each, the record
     # generation and the cache entry stand in for its queries (1-2 the figures, 3 the page,
-    # 4-5 the four drop-downs).
+    # 4-5 the four drop-downs, 6-7 the counts).
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, {})
-    assert count_queries(client, {}) == 5
+    assert count_queries(client, {}) == 7
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -578,12 +619,26 @@ def test_the_filtered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     }
     # 1 the funder's slug checked, 2 the workstream's slug checked, 3 the organisations the
     # search words name, 4 the summary, 5 totals by year, 6 by funder, 7 the funders' names,
-    # 8 the page of awards, 9 to 12 the four drop-downs.
+    # 8 the page of awards, 9 to 12 the four drop-downs; the counts, each of the filter less
+    # the facet counted: 13 the funders', 14 the recipients', programmes' and regions'
+    # together (less nothing), 15 the statuses' and 16 the workstreams'.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, params) == 12
+    assert count_queries(client, params) == 16
+    # Leaving out checks its slugs too (17 and 18), and counts nothing more for a facet the
+    # filter chooses from already, as its counts leave out its own part, chosen or left out.
+    # A region left out is one more set of counts (19): those of the filter less the region.
+    AwardFactory(funder=OrganisationFactory(slug="another-funder"))
+    WorkstreamFactory(slug="another-workstream")
+    leaving_out = {
+        **params,
+        "funder_not": "another-funder",
+        "workstream_not": "another-workstream",
+        "region_not": "london",
+    }
+    assert count_queries(client, leaving_out) == 19
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, params)
-    assert count_queries(client, params) == 8
+    assert count_queries(client, params) == 10
 
 
 def test_the_drop_downs_follow_the_record(client, settings):
