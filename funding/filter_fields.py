@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from mmip.dates import in_financial_years, in_years
-from mmip.filtering import shown
+from mmip.filtering import ShortWrongChoiceMixin, shown
 from mmip.regions import NationRegion
 
 EARLIEST_YEAR = 1900
@@ -70,20 +70,10 @@ class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SlugChoiceField
 
 
-class ChoicesField(IgnoresEmptyMixin, django_filters.fields.MultipleChoiceField):
+class ChoicesField(
+    IgnoresEmptyMixin, ShortWrongChoiceMixin, django_filters.fields.MultipleChoiceField
+):
     """Several of a fixed list of choices; a value not on the list is named back shortened."""
-
-    def validate(self, value):
-        try:
-            super().validate(value)
-        except ValidationError as error:
-            if error.code != "invalid_choice":
-                raise
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": shown(error.params["value"])},
-            ) from None
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
