@@ -26,7 +26,8 @@ MARKER = "zebrafinch"  # in every draft's name; no published text contains it
 FILTER_NAMES = [
     "q", "page", "per_page", "page_size", "sort", "kind", "type", "year", "year_from",
     "year_to", "amount_min", "amount_max", "workstream", "funder", "recipient", "programme",
-    "status", "region", "nation_region", "role", "publisher", "format",
+    "status", "region", "nation_region", "role", "publisher", "format", "fy_from", "fy_to",
+    "funder_not", "recipient_not", "programme_not", "workstream_not", "region_not",
 ]  # fmt: skip
 
 
