@@ -2,14 +2,14 @@
 workstream, recipient's nation or region and status, how many awards match it and the rest
 of the filter ("Innovate UK (42)").
 
-A facet's counts leave its own choices out of the filter (what is chosen or left out of that
-facet), as in GrantNav and most faceted search: with one funder chosen, the other funders
-still say how many awards choosing them too would add. Facets whose own part of the filter is
-empty share the same awards to count, and are added up together in one pass over them
-(GROUPING SETS); workstreams, several to an award, have a query of their own. So counting
-costs one query for each facet the address chooses from, plus two, however many awards and
-choices there are, and the counts are kept like the explorer's figures until the record
-changes.
+A facet's counts leave its own part of the filter out (what is chosen or left out of that
+facet), as faceted search usually does where several choices of one facet find any of them:
+with one funder chosen, the other funders still say how many awards choosing them too would
+add. Facets whose own part of the filter is empty count the same awards, and are added up
+together in one pass over them (GROUPING SETS); workstreams, several to an award, have a
+query of their own. So counting costs two queries, and one more for each other facet the
+address chooses from or leaves out, however many awards and choices there are; and the
+counts are kept like the explorer's figures until the record changes.
 """
 
 from collections import defaultdict

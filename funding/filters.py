@@ -215,7 +215,7 @@ class AwardFilterSet(LenientFilterSet):
     status = ChoicesFilter(
         label="Status",
         choices=Award.Status.choices,
-        distinct=False,
+        method="filter_values",
         error_messages={
             "invalid_choice": "That is not an award status, so the status filter was left out.",
         },
@@ -297,6 +297,11 @@ class AwardFilterSet(LenientFilterSet):
         if not value:
             return queryset
         return queryset.filter(**{f"{name}__in": sorted(record.pk for record in value)})
+
+    def filter_values(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{name}__in": sorted(value)})
 
     def exclude_in(self, queryset, name, value):
         if not value:
