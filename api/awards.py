@@ -16,7 +16,8 @@ from api.fields import FundingProgrammeRef, OrganisationRef, PageField, api_link
 from api.paging import PAGING_PARAMETERS
 from funding import stats
 from funding.exports import CURRENCY, WORKSTREAM_VOCABULARY
-from funding.filters import EARLIEST_YEAR, LATEST_YEAR, AwardFilterSet, public_awards
+from funding.filter_fields import EARLIEST_YEAR, LATEST_YEAR
+from funding.filters import AwardFilterSet, public_awards
 from funding.models import Award
 from workstreams.models import Workstream
 
@@ -37,7 +38,7 @@ def _choices_hint(name: str) -> str:
 
 
 # What a parameter with a fixed set of values may be, added to its message.
-HINTS = {"sort": _choices_hint("sort"), "status": _choices_hint("status")}
+HINTS = {name: _choices_hint(name) for name in ("sort", "status", "region", "region_not")}
 
 
 def award_filter(data) -> tuple[AwardFilterSet, list[tuple[str, str]]]:
@@ -156,19 +157,33 @@ def with_what_awards_name(awards):
     )
 
 
+# The parameters that take several values, each repeated (?funder=a&funder=b).
+_CHOOSING = ("funder", "recipient", "programme", "workstream", "region")
+_REPEATED = {*_CHOOSING, *(f"{name}_not" for name in _CHOOSING), "status"}
+# A financial year as the filter reads it: 2019, 2019-20, 2019/20 or 2019-2020.
+_FINANCIAL_YEAR = r"^[0-9]{4}([-/][0-9]{2}([0-9]{2})?)?$"
+
+
 def _filter_parameter(name: str) -> OpenApiParameter:
     """A parameter of the explorer's filter as the schema describes it."""
     filter_ = AwardFilterSet.base_filters[name]
     description = str(filter_.label)
     if help_text := filter_.extra.get("help_text"):
-        description += f": {help_text}"
+        description += f": {help_text.rstrip('.')}"
     choices = [value for value, _ in filter_.extra.get("choices", [])]
-    if name in ("funder", "recipient", "programme", "workstream", "status"):
-        description += ". Repeat it to choose several; an award matches any of them"
+    if name in _REPEATED:
+        if name in _CHOOSING or name == "status":
+            description += ". Repeat it to choose several; an award matches any of them"
+        else:
+            description += (
+                ". Repeat it to leave out several; a value both chosen and left out is left out"
+            )
         item = {"type": "string", **({"enum": choices} if choices else {})}
         schema = {"type": "array", "items": item}
     elif name in ("year_from", "year_to"):
         schema = {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": LATEST_YEAR}
+    elif name in ("fy_from", "fy_to"):
+        schema = {"type": "string", "pattern": _FINANCIAL_YEAR}
     elif name in ("amount_min", "amount_max"):
         description += ", in pounds: 50000 or £50,000"
         schema = {"type": "string"}

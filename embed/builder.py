@@ -24,7 +24,7 @@ from embed.funding_chart import (
     filter_query,
 )
 from embed.widgets import Widget, organisation_title, workstream_title
-from funding.explorer import SLUG, listed_choices
+from funding.explorer_form import SLUG, listed_choices
 from funding.filters import AwardFilterSet
 from mmip.breadcrumbs import trail
 from mmip.filtering import LenientChoiceField, shown
@@ -189,9 +189,8 @@ def _made(form: WidgetForm) -> tuple[Widget | None, list[str]]:
 def builder(request):
     data = _asked_for(request.GET)
     chosen = [value for value in data.getlist("organisation") if SLUG.fullmatch(value)]
-    organisations, too_many = listed_choices(
-        selectors.organisations_with_awards(), ("name",), chosen
-    )
+    rows, too_many = listed_choices(selectors.organisations_with_awards(), ("name",), chosen)
+    organisations = [(slug, name) for _, slug, name in rows]
     form = WidgetForm(
         data or None,
         workstreams=Workstream.objects.public().values_list("slug", "name"),

@@ -6,12 +6,7 @@ lists, in the page's order. A part of the filter that makes no sense is left out
 message on the page.
 """
 
-import re
-
-from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,24 +14,19 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from funding import stats
+from funding.explorer_form import award_filter, facet_fields, leaves_out
 from funding.filters import AwardFilterSet
-from mmip import pagecache
 from mmip.breadcrumbs import trail
 from mmip.charts import bar_chart
 from mmip.formatting import money
 from mmip.paging import page_of, page_size
-from mmip.widgets import QuickSelectMixin
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 # Parameters that choose a page of the list, not which awards are in it.
 PAGE_PARAMETERS = ("page", "per_page")
-# A filter's drop-down lists every choice up to this many; past it (thousands of recipients
-# at scale) only the chosen ones, as a longer list is too heavy to send and too long to use.
-CHOICES_LISTED = 200
 FUNDERS_CHARTED = 10
 DENSE_CHART_YEARS = 10  # more columns than this and the chart shows fewer labels (funding.css)
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 # The explorer's sortable columns: the sort a first click gives, then the reverse.
 SORTABLE_COLUMNS = {"title": ("title", "-title"), "date": ("-date", "date"), "amount": ("-amount", "amount")}  # fmt: skip
@@ -47,93 +37,6 @@ SORT_LABELS = dict(AwardFilterSet.base_filters["sort"].extra["choices"])
 def explorer_url(**params) -> str:
     """The explorer filtered by params, e.g. explorer_url(funder="innovate-uk")."""
     return f"{reverse('funding-explorer')}?{urlencode(params)}"
-
-
-# ---------- Reading the filter from the address ----------
-
-
-class OneOrSeveral(QuickSelectMixin, forms.SelectMultiple):
-    """A drop-down of one choice, as most people want; a list box when the address already
-    chooses several (?funder=a&funder=b), so none is dropped when the form is sent again."""
-
-    def get_context(self, name, value, attrs):
-        self.allow_multiple_selected = len(value or []) > 1
-        return super().get_context(name, value, attrs)
-
-
-# (field, what the choices are, the page that lists them all, order of the drop-down)
-CHOICE_FIELDS = (
-    ("funder", "funders", "funder-list", ("name",)),
-    ("recipient", "recipients", "recipient-list", ("name",)),
-    ("programme", "programmes", "funding-programme-list", ("name",)),
-    ("workstream", "workstreams", "workstream-list", ("display_order", "name")),
-)
-
-
-def award_filter(data) -> AwardFilterSet:
-    """The explorer's filter, bound to a query string; the downloads read it the same way.
-    Only how the form reads and shows values changes here: what they mean is the filter's."""
-    filterset = AwardFilterSet(data)
-    fields = filterset.form.fields
-    for name, *_ in CHOICE_FIELDS:
-        fields[name].widget = OneOrSeveral()
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
-    # Text boxes, not number boxes, so "£50,000" can be typed as the filter reads it.
-    for name in ("year_from", "year_to"):
-        fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
-    for name in ("amount_min", "amount_max"):
-        fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 12})
-    return filterset
-
-
-def listed_choices(queryset, ordering, chosen: list[str]) -> tuple[list[tuple[str, str]], bool]:
-    """(slug, name) pairs for a drop-down in its order, and whether there were too many to
-    list, in which case only the chosen ones come back. One query: the first rows in order
-    (found by an index, not by ranking every row) together with the chosen ones. More rows
-    than can be listed means the list was cut short; fewer means the first rows were all
-    of them, the chosen ones included."""
-    first = queryset.order_by(*ordering).values("pk")[: CHOICES_LISTED + 1]
-    rows = list(
-        queryset.filter(Q(pk__in=first) | Q(slug__in=chosen))
-        .order_by(*ordering)
-        .values_list("slug", "name")
-    )
-    too_many = len(rows) > CHOICES_LISTED
-    return [row for row in rows if row[0] in chosen] if too_many else rows, too_many
-
-
-def _choice_fields(filterset: AwardFilterSet, data) -> list[dict]:
-    """The four drop-downs. Past CHOICES_LISTED a drop-down offers only what the address
-    chooses, with a pointer to the page that lists them all. Their choices are the same for
-    every visitor who chooses the same values, so all four are made together (a query each)
-    and kept until the record changes."""
-    chosen = {
-        name: [value for value in data.getlist(name) if SLUG.fullmatch(value)]
-        for name, *_ in CHOICE_FIELDS
-    }
-    fields = filterset.form.fields
-    lists = pagecache.remembered(
-        "explorer-choices",
-        sorted(chosen.items()),
-        lambda: {
-            name: listed_choices(fields[name].queryset, ordering, chosen[name])
-            for name, _, _, ordering in CHOICE_FIELDS
-        },
-        seconds=settings.RECORD_FIGURES_CACHE_SECONDS,
-    )
-    choice_fields = []
-    for name, things, list_page, _ in CHOICE_FIELDS:
-        choices, too_many = lists[name]
-        fields[name].widget.choices = [("", f"Any {things[:-1]}"), *choices]
-        choice_fields.append(
-            {
-                "field": filterset.form[name],
-                "things": things,
-                "too_many": too_many,
-                "list_url": reverse(list_page),
-            }
-        )
-    return choice_fields
 
 
 def download_query(data) -> str:
@@ -215,7 +118,8 @@ def explorer(request):
         "page_problems": [
             problem for problem in (size_problem, totals.count and page_problem) if problem
         ],
-        "choice_fields": _choice_fields(filterset, data),
+        "choice_fields": facet_fields(filterset, data),
+        "leaves_out": leaves_out(data),
         "totals": totals,
         "page_obj": page,
         "paginator": paginator,

@@ -3,32 +3,40 @@
 Invalid input never raises and never empties the page. Each part of the filter that does not
 make sense (letters in an amount, an unknown funder, a year range the wrong way round) is
 left out with a plain message in ``filterset.messages``, and the valid parts still apply, as
-GrantNav does. ``filterset.qs`` is therefore always a usable queryset.
+GrantNav does. ``filterset.qs`` is therefore always a usable queryset. What each kind of
+value accepts, and the message when it cannot be used, is in funding/filter_fields.py.
 """
 
 import re
-from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, Func, IntegerField, OuterRef, Q
 from django.db.models.lookups import Exact
 
+from funding.filter_fields import (
+    REGION_CHOICES,
+    UNKNOWN_REGION,
+    AmountFilter,
+    ChoicesFilter,
+    FinancialYearFilter,
+    SlugChoiceFilter,
+    SortFilter,
+    YearFilter,
+    amount_field_options,
+    choice_messages,
+    financial_year_field_options,
+    year_field_options,
+)
 from funding.models import Award, FundingProgramme
-from mmip.dates import in_years
-from mmip.filtering import LenientFilterSet, shown
+from mmip.filtering import LenientFilterSet
 from mmip.fulltext import CONFIG as SEARCH_CONFIG
 from mmip.fulltext import indexed_document
 from mmip.models import Organisation
 from workstreams.models import Workstream
 
 SEARCH_MAX_LENGTH = 200
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2100
-LARGEST_AMOUNT = Decimal("1000000000000")  # £1 trillion: more than any award could be
-PENNY = Decimal("0.01")
 # A search word's organisations go into the query as a list up to this many, else as a
 # subquery (see filter_text).
 NAMES_LISTED = 500
@@ -36,8 +44,6 @@ NAMES_LISTED = 500
 # The explorer's default order, newest first; the identifier breaks ties so that pages of
 # results never swap rows between requests.
 DEFAULT_ORDERING = ("-award_date", "identifier")
-
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
 def public_awards():
@@ -87,136 +93,13 @@ def _organisations_named(words: list[str]) -> dict[str, list[int]]:
     return named
 
 
-class IgnoresEmptyMixin:
-    """A plain GET form sends "funder=" for "any funder": an empty value chooses nothing, so
-    it is dropped rather than taken for a choice that does not exist."""
-
-    def clean(self, value):
-        if isinstance(value, list | tuple):
-            value = [item for item in value if item != ""]
-        return super().clean(value)
-
-
-class SlugChoiceField(IgnoresEmptyMixin, django_filters.fields.ModelMultipleChoiceField):
-    """Chooses records by slug. Values that cannot be slugs are turned away before any
-    query, so a 10,000-character or NUL-laden value costs nothing and cannot upset the
-    database; unknown slugs are named back, shortened, in the message."""
-
-    def _check_values(self, value):
-        for slug in value:
-            if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
-                raise self._unknown(slug)
-        try:
-            return super()._check_values(value)
-        except ValidationError as error:
-            if error.code == "invalid_choice":
-                raise self._unknown(error.params["value"]) from None
-            raise
-
-    def _unknown(self, value) -> ValidationError:
-        return ValidationError(
-            self.error_messages["invalid_choice"],
-            code="invalid_choice",
-            params={"value": shown(value, limit=60)},
-        )
-
-
-class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = SlugChoiceField
-
-
-class StatusField(IgnoresEmptyMixin, django_filters.fields.MultipleChoiceField):
-    pass
-
-
-class StatusFilter(django_filters.MultipleChoiceFilter):
-    field_class = StatusField
-
-
-class PoundsField(forms.DecimalField):
-    """An amount in pounds as people type it: '£50,000' and '50000' are the same amount.
-    Rounded to the penny, which also keeps absurd exponents away from the database."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[£,\s]", "", value)
-        return super().to_python(value)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return None if value is None else value.quantize(PENNY)
-
-
-class AmountFilter(django_filters.NumberFilter):
-    field_class = PoundsField
-
-    def get_max_validator(self):
-        return None  # the field's own max_value gives the message
-
-
-class YearFilter(django_filters.NumberFilter):
-    """One end of a range of years typed into the address: awards from the first year on
-    (end="first") or up to the last (end="last")."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *, end: str, **kwargs):
-        super().__init__(field_name="award_date", **kwargs)
-        self.end = end
-
-    def get_max_validator(self):
-        return None  # the field's own range gives the message
-
-    def filter(self, qs, value):
-        if value is None:
-            return qs
-        return qs.filter(in_years(self.field_name, **{self.end: value}))
-
-
-class SortFilter(django_filters.OrderingFilter):
-    """Sorts as asked, then by identifier so equal dates, amounts or titles keep one order."""
-
-    def filter(self, qs, value):
-        ordering = [self.get_ordering_value(param) for param in value or [] if param]
-        if not ordering:
-            return qs
-        return qs.order_by(*ordering, "identifier")
-
-
-def _year_field_options(which: str) -> dict:
-    message = f"Enter the {which} year as four figures between {EARLIEST_YEAR} and {LATEST_YEAR}, such as 2021."
-    return {
-        "min_value": EARLIEST_YEAR,
-        "max_value": LATEST_YEAR,
-        "error_messages": {"invalid": message, "min_value": message, "max_value": message},
-    }
-
-
-def _amount_field_options(which: str) -> dict:
-    return {
-        "min_value": Decimal("0"),
-        "max_value": LARGEST_AMOUNT,
-        "error_messages": {
-            "invalid": f"Enter the {which} amount as a number of pounds, such as 50000.",
-            "min_value": f"The {which} amount cannot be below £0.",
-            "max_value": f"The {which} amount cannot be above £1,000,000,000,000.",
-        },
-    }
-
-
-def _choice_messages(thing: str) -> dict:
-    return {
-        "error_messages": {
-            "invalid_choice": f"There is no {thing} “%(value)s” in the record, so the {thing} filter was left out.",
-            "invalid_list": f"The {thing} filter was not understood, so it was left out.",
-        }
-    }
-
-
 class AwardFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._drop_reversed("year_from", "year_to", "The “from” year is after the “to” year")
+        self._drop_reversed(
+            "fy_from", "fy_to", "The “from” financial year is after the “to” financial year"
+        )
         self._drop_reversed(
             "amount_min", "amount_max", "The smallest amount is larger than the largest amount"
         )
@@ -231,11 +114,36 @@ class AwardFilterForm(forms.Form):
             del self.cleaned_data[low_name], self.cleaned_data[high_name]
 
 
+def _chooser(thing: str, queryset, method: str, **kwargs) -> SlugChoiceFilter:
+    return SlugChoiceFilter(
+        queryset=queryset, to_field_name="slug", method=method, **choice_messages(thing), **kwargs
+    )
+
+
+def _leaver(thing: str, queryset, method: str, *, field_name: str) -> SlugChoiceFilter:
+    return SlugChoiceFilter(
+        label=f"Leave out {thing}s",
+        help_text=f"Awards of any of these {thing}s are left out; the rest stay.",
+        queryset=queryset,
+        to_field_name="slug",
+        field_name=field_name,
+        method=method,
+        **choice_messages(thing, excluding=True),
+    )
+
+
 class AwardFilterSet(LenientFilterSet):
     """Filters public awards. Bind it to ``request.GET``; read ``qs`` for the rows (funder,
     recipient, routed-through body and programme joined in the same query) and ``messages``
-    for anything that was left out. Every multiple-choice filter takes repeated parameters
-    (``?funder=a&funder=b``) and matches any of them; different filters must all match."""
+    for anything that was left out.
+
+    Every multiple-choice filter takes repeated parameters (``?funder=a&funder=b``) and
+    matches any of them; different filters must all match. Funder, recipient, programme,
+    workstream and region each have a twin ending ``_not`` that leaves its choices out
+    (``?funder_not=innovate-uk``: every funder but Innovate UK). Leaving out keeps the awards
+    that have no value at all: those outside any programme or workstream, and those whose
+    recipient's region is not recorded (choose or leave out ``region=unknown`` for them). A
+    value both chosen and left out is left out."""
 
     q = django_filters.CharFilter(
         label="Search",
@@ -247,52 +155,67 @@ class AwardFilterSet(LenientFilterSet):
             "null_characters_not_allowed": "The search text had characters that cannot be searched for, so the search was left out.",
         },
     )
-    funder = SlugChoiceFilter(
-        label="Funder",
-        queryset=funders,
-        to_field_name="slug",
-        method="filter_in",
-        **_choice_messages("funder"),
+    funder = _chooser("funder", funders, "filter_in", label="Funder")
+    recipient = _chooser("recipient", recipients, "filter_in", label="Recipient")
+    programme = _chooser(
+        "programme", FundingProgramme.objects.public(), "filter_in", label="Programme"
     )
-    recipient = SlugChoiceFilter(
-        label="Recipient",
-        queryset=recipients,
-        to_field_name="slug",
-        method="filter_in",
-        **_choice_messages("recipient"),
+    workstream = _chooser(
+        "workstream", Workstream.objects.public(), "filter_workstream", label="Workstream"
     )
-    programme = SlugChoiceFilter(
-        label="Programme",
-        queryset=FundingProgramme.objects.public(),
-        to_field_name="slug",
-        method="filter_in",
-        **_choice_messages("programme"),
+    region = ChoicesFilter(
+        label="Recipient's nation or region",
+        help_text=f"Where the recipient is, as the record gives it; {UNKNOWN_REGION} for a recipient whose nation or region is not recorded.",
+        choices=REGION_CHOICES,
+        method="filter_region",
+        **choice_messages("nation or region", choices="to choose"),
     )
-    workstream = SlugChoiceFilter(
-        label="Workstream",
-        queryset=Workstream.objects.public(),
-        to_field_name="slug",
-        method="filter_workstream",
-        **_choice_messages("workstream"),
+    funder_not = _leaver("funder", funders, "exclude_in", field_name="funder")
+    recipient_not = _leaver("recipient", recipients, "exclude_in", field_name="recipient")
+    programme_not = _leaver(
+        "programme", FundingProgramme.objects.public(), "exclude_in", field_name="programme"
     )
-    year_from = YearFilter(label="Awarded from (year)", end="first", **_year_field_options("first"))
-    year_to = YearFilter(label="Awarded to (year)", end="last", **_year_field_options("last"))
+    workstream_not = _leaver(
+        "workstream", Workstream.objects.public(), "exclude_workstream", field_name="workstream"
+    )
+    region_not = ChoicesFilter(
+        label="Leave out nations or regions",
+        help_text="Awards to recipients in any of these are left out; those whose recipient's nation or region is not recorded stay unless unknown is among them.",
+        choices=REGION_CHOICES,
+        field_name="region",
+        method="exclude_region",
+        **choice_messages("nation or region", excluding=True, choices="to choose"),
+    )
+    year_from = YearFilter(label="Awarded from (year)", end="first", **year_field_options("first"))
+    year_to = YearFilter(label="Awarded to (year)", end="last", **year_field_options("last"))
+    fy_from = FinancialYearFilter(
+        label="Awarded from (financial year)",
+        help_text="A UK financial year, April to March, by the year it starts: 2019 or 2019-20. An award known only to its year is matched only when both financial years it may be in are in the range.",
+        end="first",
+        **financial_year_field_options("first"),
+    )
+    fy_to = FinancialYearFilter(
+        label="Awarded to (financial year)",
+        help_text="The last financial year, inclusive: 2021 or 2021-22 runs to 31 March 2022.",
+        end="last",
+        **financial_year_field_options("last"),
+    )
     amount_min = AmountFilter(
         label="Smallest amount (£)",
         field_name="amount",
         lookup_expr="gte",
-        **_amount_field_options("smallest"),
+        **amount_field_options("smallest"),
     )
     amount_max = AmountFilter(
         label="Largest amount (£)",
         field_name="amount",
         lookup_expr="lte",
-        **_amount_field_options("largest"),
+        **amount_field_options("largest"),
     )
-    status = StatusFilter(
+    status = ChoicesFilter(
         label="Status",
         choices=Award.Status.choices,
-        distinct=False,
+        method="filter_values",
         error_messages={
             "invalid_choice": "That is not an award status, so the status filter was left out.",
         },
@@ -321,6 +244,20 @@ class AwardFilterSet(LenientFilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset if queryset is not None else public_awards(), **kwargs)
+        self._names = {}
+
+    def without(self, *names: str):
+        """The awards the filter finds with the named parameters left out of it, unordered:
+        the counts beside a facet's choices are those of the rest of the filter
+        (funding/facets.py)."""
+        queryset = self.queryset.order_by()
+        if not self.is_bound:
+            return queryset
+        self.form.is_valid()  # cleaned_data then holds every part that can be used
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and not isinstance(self.filters[name], SortFilter):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def filter_text(self, queryset, name, value):
         """Every word must match: a word of the award's title or description (or its
@@ -329,7 +266,11 @@ class AwardFilterSet(LenientFilterSet):
         common ("of", "the") asks for nothing; one with no letters or digits ("%") can only
         be part of a name."""
         words = list(dict.fromkeys(value.casefold().split()))  # each word once
-        named = _organisations_named(words)
+        # Looked up once however often the filter is applied (see without()).
+        key = tuple(words)
+        if key not in self._names:
+            self._names[key] = _organisations_named(words)
+        named = self._names[key]
         queryset = queryset.alias(document=indexed_document(Award))
         for word in words:
             condition = Q(pk__in=[])  # nothing, until a way of matching is added
@@ -350,17 +291,54 @@ class AwardFilterSet(LenientFilterSet):
 
     # A model multiple-choice field gives an empty queryset, not an empty list, when nothing
     # is chosen, and django-filter only skips empty lists; so the methods check for themselves.
+    # Each list is sorted, so the same choices always make the same SQL (the key of the
+    # figures and counts kept in the cache).
     def filter_in(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(**{f"{name}__in": [record.pk for record in value]})
+        return queryset.filter(**{f"{name}__in": sorted(record.pk for record in value)})
+
+    def filter_values(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{name}__in": sorted(value)})
+
+    def exclude_in(self, queryset, name, value):
+        if not value:
+            return queryset
+        # Django keeps the rows whose value is empty (no programme) out of NOT IN's way.
+        return queryset.exclude(**{f"{name}__in": sorted(record.pk for record in value)})
 
     def filter_workstream(self, queryset, name, value):
         if not value:
             return queryset
         # A subquery rather than a join, so an award in two chosen workstreams appears once
         # without a DISTINCT over every selected column.
-        tagged = Award.workstreams.through.objects.filter(
-            workstream__in=[workstream.pk for workstream in value]
-        )
-        return queryset.filter(pk__in=tagged.values("award_id"))
+        return queryset.filter(pk__in=_tagged(value))
+
+    def exclude_workstream(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.exclude(pk__in=_tagged(value))
+
+    def filter_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(recipient__nation_region__in=_regions(value))
+
+    def exclude_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.exclude(recipient__nation_region__in=_regions(value))
+
+
+def _tagged(workstreams):
+    """The ids of the awards in any of the workstreams, as a subquery."""
+    return Award.workstreams.through.objects.filter(
+        workstream__in=sorted(workstream.pk for workstream in workstreams)
+    ).values("award_id")
+
+
+def _regions(chosen: list[str]) -> list[str]:
+    """The values of Organisation.nation_region the choices mean: unknown is blank."""
+    return sorted("" if region == UNKNOWN_REGION else region for region in chosen)

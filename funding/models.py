@@ -238,10 +238,12 @@ class Award(PublishableModel):
             # The explorer's totals and charts read only these columns of published awards,
             # so an index-only scan serves them at a fraction of a pass over the table; and
             # it finds one funder's awards over a range of years without reading the rest.
-            # The recipient is there for public_condition(), which asks whether it is public.
+            # The recipient is there for public_condition(), which asks whether it is public;
+            # the programme, status and id for the counts beside the explorer's choices
+            # (funding/facets.py), the id for the awards in a workstream.
             models.Index(
                 fields=["funder", "award_date"],
-                include=["amount", "recipient"],
+                include=["amount", "recipient", "programme", "status", "id"],
                 condition=Q(is_published=True),
                 name="award_figures_idx",
             ),

@@ -96,6 +96,31 @@ def in_years(field: str, first: int | None = None, last: int | None = None) -> Q
     return condition
 
 
+def in_financial_years(
+    field: str, precision_field: str, first: int | None = None, last: int | None = None
+) -> Q:
+    """Rows whose date certainly falls in the UK financial years (1 April to 31 March) that
+    start in the years first to last, either end left open: first=2019, last=2021 is 2019-20
+    to 2021-22. A date known to the day or the month is placed exactly, as a financial year
+    starts with a month. A date known only to its year (stored as 1 January) may be in either
+    of two financial years, January to March in the one before; so it is matched only when
+    both are in the range: "2021" is in 2020-21 to 2021-22, but not in 2021-22 alone, nor in
+    2020-21 alone."""
+    condition = Q()
+    if first is not None:
+        # A year-only date (1 January) passes only from the year after first, whose January
+        # to March are in first's financial year and its April to December in the next.
+        condition &= Q(**{f"{field}__gte": datetime.date(first, 4, 1)})
+    if last is not None:
+        # Up to 31 March after last, except that a year-only date of that following year
+        # could be in its April to December, past the range.
+        condition &= Q(**{f"{field}__lte": datetime.date(last, 12, 31)}) | (
+            Q(**{f"{field}__lte": datetime.date(last + 1, 3, 31)})
+            & ~Q(**{precision_field: DatePrecision.YEAR})
+        )
+    return condition
+
+
 def years_of(rows: models.QuerySet, field: str) -> list[int]:
     """The years in which the rows have a date in field, newest first, in one query.
     Undated rows have no year to give."""

@@ -18,8 +18,8 @@ def shown(value, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-class LenientChoiceField(django_filters.fields.ChoiceField):
-    """A choice field that names a wrong value back shortened, so a 10,000-character value
+class ShortWrongChoiceMixin:
+    """For a choice field: names a wrong value back shortened, so a 10,000-character value
     does not become a 10,000-character message."""
 
     def validate(self, value):
@@ -31,8 +31,12 @@ class LenientChoiceField(django_filters.fields.ChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": shown(value)},
+                params={"value": shown(error.params["value"])},
             ) from None
+
+
+class LenientChoiceField(ShortWrongChoiceMixin, django_filters.fields.ChoiceField):
+    pass
 
 
 class LenientChoiceFilter(django_filters.ChoiceFilter):

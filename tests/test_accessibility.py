@@ -40,6 +40,8 @@ PAGES = {
     "explorer-filtered": "/funding/?funder=innovate-uk&sort=-amount&per_page=10&status=closed&status=withdrawn",
     "explorer-nonsense": "/funding/?amount_min=abc&year_from=2022&year_to=2019&page=x&funder=nope",
     "explorer-several-funders": "/funding/?funder=innovate-uk&funder=beis",
+    "explorer-leaving-out": "/funding/?funder_not=beis&region_not=london&region_not=wales&fy_from=2019-20&fy_to=2021",
+    "explorer-leaving-out-nonsense": "/funding/?recipient_not=nope&region=atlantis&fy_from=2022&fy_to=2019",
     "explorer-empty": "/funding/?q=unicorn",
     "explorer-page-2": "/funding/?per_page=10&page=2",
     "award": "/funding/360G-MMIP-2018-ATMA/",

@@ -61,6 +61,13 @@ def listed(client, params=None) -> list[str]:
         ({"funder": "fund-a", "year_to": "2019", "sort": "amount"}, ["A1", "A2"]),
         ({"sort": "-amount"}, ["A3", "A4", "A2", "A1", "A5"]),
         ({"sort": "title"}, ["A4", "A1", "A2", "A3", "A5"]),
+        ({"funder_not": "fund-a"}, ["A3", "A4"]),
+        ({"programme_not": "prog-1", "workstream_not": "ws-2"}, ["A5"]),
+        ({"region": "north-east", "recipient_not": "rec-y"}, ["A5", "A3", "A1"]),
+        ({"region": "unknown", "sort": "amount"}, ["A2", "A4"]),
+        ({"region_not": "north-east"}, ["A4", "A2"]),
+        ({"fy_from": "2020-21", "fy_to": "2021-22"}, ["A3", "A4"]),
+        ({"fy_from": "2021", "fy_to": "2021"}, ["A3"]),
     ],
 )
 def test_the_list_gives_the_hand_computed_awards(client, record, params, expected):
@@ -68,16 +75,27 @@ def test_the_list_gives_the_hand_computed_awards(client, record, params, expecte
 
 
 def spread_of_awards():
-    """35 awards across two funders, with runs of equal dates, amounts and titles, so the
-    order depends on the identifier as well, over several pages."""
+    """35 awards across two funders and three recipients (in the East, in Wales and nowhere
+    recorded), with runs of equal dates, amounts and titles, so the order depends on the
+    identifier as well, over several pages; their dates are known to the year, the month or
+    the day, either side of the start of a financial year."""
     funders = [OrganisationFactory(slug="north"), OrganisationFactory(slug="south")]
+    recipients = [
+        OrganisationFactory(slug="rec-east", nation_region="east"),
+        OrganisationFactory(slug="rec-wales", nation_region="wales"),
+        OrganisationFactory(slug="rec-nowhere"),
+    ]
     for number in range(35):
+        precision = ("year", "month", "day")[number % 3]
+        month = 1 if precision == "year" else 3 + number % 3  # March, April or May
         AwardFactory(
             identifier=f"360G-MMIP-SPREAD-{number:02}",
             title=f"Award {'ABC'[number % 3]}",
             funder=funders[number % 2],
+            recipient=recipients[(number // 3) % 3],
             amount=Decimal(10_000 * (1 + number % 4)),
-            award_date=datetime.date(2015 + number % 5, 1, 1),
+            award_date=datetime.date(2015 + number % 5, month, 1),
+            award_date_precision=precision,
         )
 
 
@@ -90,8 +108,15 @@ def spread_of_awards():
         {"sort": "amount", "funder": "south"},
         {"sort": "title", "year_from": "2016", "year_to": "2018"},
         {"sort": "-title", "amount_min": "20000", "q": "award"},
+        {"sort": "amount", "funder_not": "south"},
+        {"sort": "-amount", "fy_from": "2015", "fy_to": "2017-18"},
+        {"sort": "date", "fy_from": "2016", "year_to": "2019"},
+        {"sort": "title", "region": ["east", "unknown"]},
+        {"region_not": "wales", "recipient_not": "rec-east", "q": "award"},
+        {"sort": "-date", "funder": ["north", "south"], "funder_not": "north"},
         # As a browser sends the explorer's form, every field, most of them empty.
         {"q": "", "funder": "", "recipient": "", "sort": "-date", "per_page": "25", "page": ""},
+        {"funder_not": "", "region": "", "region_not": "", "fy_from": "", "fy_to": "2019"},
     ],
 )
 def test_the_list_holds_the_csv_downloads_awards_in_its_order(client, params):
@@ -234,6 +259,24 @@ def test_the_summary_gives_the_hand_computed_figures(client, record):
     }
 
 
+@pytest.mark.parametrize(
+    ("params", "count", "total", "median", "years"),
+    [
+        ({"funder_not": "fund-a"}, 2, "2000000.00", "1000000.00", [2021]),
+        # 2021-22 holds A3 (14 October 2021) but not A4, known only as "2021".
+        ({"fy_from": "2021", "fy_to": "2021-22"}, 1, "1500000.00", "1500000.00", [2021]),
+        ({"region": "unknown"}, 2, "750000.00", "375000.00", [2019, 2020, 2021]),
+        ({"region_not": "unknown", "workstream_not": "ws-1"}, 1, "75000.00", "75000.00", [2023]),
+    ],
+)
+def test_the_summary_takes_leaving_out_regions_and_financial_years(
+    client, record, params, count, total, median, years
+):
+    summary = get_json(client, SUMMARY, params)
+    assert (summary["count"], summary["total"], summary["median"]) == (count, total, median)
+    assert [row["year"] for row in summary["byYear"]] == years
+
+
 def test_the_summary_of_nothing_has_no_smallest_largest_or_median(client, record):
     assert get_json(client, SUMMARY, {"q": "nothing-matches-this"}) == {
         "count": 0,
@@ -248,7 +291,14 @@ def test_the_summary_of_nothing_has_no_smallest_largest_or_median(client, record
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"funder": "fund-b"}, {"programme": "prog-1", "sort": "amount"}, {"q": "cell"}]
+    "params",
+    [
+        {},
+        {"funder": "fund-b"},
+        {"programme": "prog-1", "sort": "amount"},
+        {"q": "cell"},
+        {"funder_not": "fund-b", "region": "north-east", "fy_from": "2018"},
+    ],
 )
 def test_the_summary_and_the_lists_count_are_the_explorers_figures(client, record, params):
     totals = explore(client, params).context["totals"]
@@ -297,6 +347,15 @@ def test_the_awards_cost_the_same_queries_for_3_awards_as_for_30(client, setting
     # The summary: the four of every answer, the filter's three and the figures' five.
     summary_filter = {key: value for key, value in FILTERED.items() if key != "per_page"}
     assert count_queries(client, url_with(SUMMARY, summary_filter)) == 12
+    # Leaving out a funder adds its slug's check; regions and financial years add none.
+    AwardFactory(funder=OrganisationFactory(slug="another-funder"))
+    leaving_out = {
+        **FILTERED,
+        "funder_not": "another-funder",
+        "region_not": "wales",
+        "fy_to": "2030",
+    }
+    assert count_queries(client, url_with(AWARDS, leaving_out)) == 15
 
 
 @pytest.mark.parametrize("size", [3, 30])

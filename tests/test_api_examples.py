@@ -41,7 +41,7 @@ def test_every_example_on_about_the_data_answers_json(live_server, demo):
 
     found = examples(live_server)
 
-    assert len(found) == 6
+    assert len(found) == 7
     for example in found:
         assert example.startswith(("curl ", "url=")), example
         assert live_server.url in example

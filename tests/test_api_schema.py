@@ -11,6 +11,8 @@ import pytest
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from openapi_spec_validator import validate as validate_spec
 
+from funding.filters import AwardFilterSet
+from mmip.regions import NationRegion
 from tests.api import get_json
 from tests.factories import AwardFactory, OrganisationFactory
 from tests.test_public_record import build_context, build_drafts
@@ -122,6 +124,8 @@ def test_every_answer_matches_the_schema(client, spec, record):
     check("/api/v1/awards/summary/", funder=record.funder.slug)
     check("/api/v1/awards/summary/", q="nothing matches this")
     check("/api/v1/awards/", 400, funder="nobody", sort="sideways")
+    check("/api/v1/awards/", region="unknown", funder_not=record.funder.slug, fy_from="2019-20")
+    check("/api/v1/awards/summary/", 400, region_not="atlantis", fy_to="soon")
     for path in (
         "/api/v1/awards/360G-MMIP-NONE/",
         "/api/v1/organisations/nobody/",
@@ -132,6 +136,24 @@ def test_every_answer_matches_the_schema(client, spec, record):
     # Every operation of the schema was asked for and gave an answer it describes.
     operations = {op["get"]["operationId"] for op in spec["paths"].values()}
     assert {operation for operation, status in seen if status == 200} == operations
+
+
+@pytest.mark.parametrize("path", ["/api/v1/awards/", "/api/v1/awards/summary/"])
+def test_the_awards_describe_every_parameter_of_the_explorers_filter(spec, path):
+    parameters = {item["name"]: item for item in spec["paths"][path]["get"]["parameters"]}
+
+    assert set(AwardFilterSet.base_filters) <= set(parameters)
+    for name in ("funder", "funder_not", "recipient_not", "programme_not", "workstream_not"):
+        assert parameters[name]["schema"] == {"type": "array", "items": {"type": "string"}}
+    for name in ("region", "region_not"):
+        assert parameters[name]["schema"]["items"]["enum"] == [*NationRegion.values, "unknown"]
+    assert "left out" in parameters["funder_not"]["description"]
+    assert "not recorded" in parameters["region_not"]["description"]
+    pattern = re.compile(parameters["fy_from"]["schema"]["pattern"])
+    for written in ("2019", "2019-20", "2019/20", "2019-2020"):
+        assert pattern.match(written), written
+    assert "April to March" in parameters["fy_from"]["description"]
+    assert "known only to its year" in parameters["fy_from"]["description"]
 
 
 def test_the_check_fails_an_answer_with_a_field_the_schema_leaves_out(client, spec, record):

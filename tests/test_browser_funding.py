@@ -40,9 +40,10 @@ def test_the_explorer_filters_without_javascript_and_keeps_the_filter_in_its_dow
         browser, url(live_server, "/funding/"), DESKTOP, java_script_enabled=False
     )
 
-    page.get_by_label("Funder", exact=True).select_option(label="Research Council of Medicines")
+    # Each choice says how many awards it finds.
+    page.get_by_label("Funder", exact=True).select_option(label="Research Council of Medicines (2)")
     page.get_by_role("group", name="Award year").get_by_label("From").fill("2021")
-    page.get_by_label("Active", exact=True).check()
+    page.get_by_label("Active (1)", exact=True).check()
     page.get_by_role("button", name="Show awards").click()
     page.wait_for_load_state("load")
 
@@ -56,6 +57,41 @@ def test_the_explorer_filters_without_javascript_and_keeps_the_filter_in_its_dow
         href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
         download_query = parse_qs(urlsplit(href).query)
         assert download_query == {"funder": ["fund-b"], "year_from": ["2021"], "status": ["active"], "sort": ["-date"]}  # fmt: skip
+    assert errors == []
+    page.context.close()
+
+
+def test_leaving_out_and_financial_years_work_without_javascript(browser, live_server, record):
+    page, errors = open_page(
+        browser, url(live_server, "/funding/"), PHONE, java_script_enabled=False
+    )
+    leave_out = page.locator("details.explorer-form__leave-out")
+    assert leave_out.get_attribute("open") is None
+    assert not page.get_by_label("Leave out funders").is_visible()
+
+    page.get_by_text("Leave out funders, recipients, programmes, workstreams or regions").click()
+    page.get_by_label("Leave out funders").select_option(label="Innovate Widgets Agency (3)")
+    years = page.get_by_role("group", name="Financial year (April to March)")
+    years.get_by_label("From").fill("2020-21")
+    years.get_by_label("to", exact=True).fill("2021-22")
+    page.get_by_role("button", name="Show awards").click()
+    page.wait_for_load_state("load")
+
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["funder_not"] == ["fund-a"]
+    assert (query["fy_from"], query["fy_to"]) == (["2020-21"], ["2021-22"])
+    # 14 October 2021, and "2021", which is in 2020-21 or 2021-22: both in the range.
+    assert listed_identifiers(page) == ["360G-MMIP-T-03", "360G-MMIP-T-04"]
+    # What was left out stays chosen, in its part of the form, which stays open.
+    assert leave_out.get_attribute("open") is not None
+    assert page.get_by_label("Leave out funders").input_value() == "fund-a"
+    assert years.get_by_label("From").input_value() == "2020-21"
+
+    page.get_by_label("Recipient's nation or region").select_option(label="North East (1)")
+    page.get_by_role("button", name="Show awards").click()
+    page.wait_for_load_state("load")
+    assert parse_qs(urlsplit(page.url).query)["region"] == ["north-east"]
+    assert listed_identifiers(page) == ["360G-MMIP-T-03"]
     assert errors == []
     page.context.close()
 

@@ -117,6 +117,10 @@ FILTERS = [
     {"programme": "prog-1", "sort": "date"},
     {"amount_min": "£100,000", "amount_max": "500000"},
     {"recipient": "rec-y", "page": "2", "per_page": "10"},
+    {"funder_not": "fund-b", "sort": "amount"},
+    {"region": "north-east", "programme_not": "prog-1"},
+    {"region_not": "north-east", "fy_from": "2019-20", "sort": "-amount"},
+    {"fy_from": "2020", "fy_to": "2021", "workstream_not": "ws-2"},
 ]
 
 
@@ -140,6 +144,21 @@ def test_the_hand_computed_answer_comes_through_each_download(client, record):
     assert csv_identifiers(client, params) == expected
     assert json_identifiers(client, params) == expected
     assert giving_identifiers(client, params) == expected
+
+
+def test_leaving_out_and_financial_years_come_through_each_download(client, record):
+    # Every funder but fund-a, in 2020-21 to 2021-22: A3 (October 2021) and A4 ("2021",
+    # which may be in either, both in the range); by amount, smallest first.
+    params = {"funder_not": "fund-a", "fy_from": "2020-21", "fy_to": "2021", "sort": "amount"}
+    expected = ["360G-MMIP-T-04", "360G-MMIP-T-03"]
+    assert csv_identifiers(client, params) == expected
+    assert json_identifiers(client, params) == expected
+    assert giving_identifiers(client, params) == expected
+    # A recipient whose region is not recorded stays when a region is left out.
+    assert csv_identifiers(client, {"region_not": "north-east"}) == [
+        "360G-MMIP-T-04",
+        "360G-MMIP-T-02",
+    ]
 
 
 def test_drafts_are_never_exported_whatever_the_filter(client, record):
@@ -181,6 +200,8 @@ def test_the_csv_row_is_the_award_as_published(client, record):
         ({"year_from": "2022", "year_to": "2019"}, "year_from, year_to"),
         ({"sort": "password", "status": "bogus"}, "status, sort"),
         ({"programme": "'; DROP TABLE funding_award; --"}, "programme"),
+        ({"fy_from": "2022", "fy_to": "2019"}, "fy_from, fy_to"),
+        ({"region": "atlantis", "funder_not": "nobody"}, "region, funder_not"),
     ],
 )
 def test_an_invalid_part_is_left_out_as_on_the_page_and_named_in_a_header(

@@ -30,17 +30,20 @@ EXPLORER = "/funding/"
 
 def build_record() -> dict:
     """Five published awards and a draft, small enough to work out every answer by hand.
+    rec-x is in the North East; rec-y's region is not recorded.
 
-    | award | funder | recipient | amount    | awarded        | status    | programme | workstreams |
-    | A1    | fund-a | rec-x     |   100,000 | 2018           | closed    | prog-1    | ws-1        |
-    | A2    | fund-a | rec-y     |   250,000 | July 2019      | closed    |           | ws-2        |
-    | A3    | fund-b | rec-x     | 1,500,000 | 14 Oct 2021    | active    |           | ws-1, ws-2  |
-    | A4    | fund-b | rec-y     |   500,000 | 2021           | awarded   | prog-1    |             |
-    | A5    | fund-a | rec-x     |    75,000 | March 2023     | withdrawn |           |             |
+    | award | funder | recipient | amount    | awarded     | financial year     | status    | programme | workstreams |
+    | A1    | fund-a | rec-x     |   100,000 | 2018        | 2017-18 or 2018-19 | closed    | prog-1    | ws-1        |
+    | A2    | fund-a | rec-y     |   250,000 | July 2019   | 2019-20            | closed    |           | ws-2        |
+    | A3    | fund-b | rec-x     | 1,500,000 | 14 Oct 2021 | 2021-22            | active    |           | ws-1, ws-2  |
+    | A4    | fund-b | rec-y     |   500,000 | 2021        | 2020-21 or 2021-22 | awarded   | prog-1    |             |
+    | A5    | fund-a | rec-x     |    75,000 | March 2023  | 2022-23            | withdrawn |           |             |
     """
     fund_a = OrganisationFactory(slug="fund-a", name="Innovate Widgets Agency", short_name="IWA")
     fund_b = OrganisationFactory(slug="fund-b", name="Research Council of Medicines")
-    rec_x = OrganisationFactory(slug="rec-x", name="Northgate Biologics Ltd")
+    rec_x = OrganisationFactory(
+        slug="rec-x", name="Northgate Biologics Ltd", nation_region="north-east"
+    )
     rec_y = OrganisationFactory(slug="rec-y", name="University of Easton")
     prog = FundingProgrammeFactory(slug="prog-1", name="Widget Challenge", funder=fund_a)
     ws1 = WorkstreamFactory(slug="ws-1", name="Skills")
@@ -134,6 +137,13 @@ def figure(response, label: str) -> str:
         ({"funder": "fund-b", "workstream": "ws-2", "q": "vaccine"}, ["A3"]),
         ({"funder": "fund-a", "amount_max": "80000", "status": "withdrawn"}, ["A5"]),
         ({"funder": "fund-a", "year_to": "2019", "sort": "amount"}, ["A1", "A2"]),
+        ({"funder_not": "fund-a"}, ["A3", "A4"]),
+        ({"programme_not": "prog-1", "workstream_not": "ws-2"}, ["A5"]),
+        ({"region": "north-east", "recipient_not": "rec-y"}, ["A5", "A3", "A1"]),
+        ({"region_not": "north-east"}, ["A4", "A2"]),
+        ({"fy_from": "2020-21", "fy_to": "2021-22"}, ["A3", "A4"]),
+        ({"fy_from": "2021", "fy_to": "2021"}, ["A3"]),
+        ({"fy_to": "2020", "sort": "amount"}, ["A1", "A2"]),
     ],
 )
 def test_the_page_lists_the_hand_computed_awards(client, record, params, expected):
@@ -146,14 +156,18 @@ def test_the_form_as_a_browser_sends_it_with_empty_fields_filters_cleanly(client
     # Without JavaScript every field is sent, the "any" choices as empty values.
     sent = {
         "q": "", "funder": "", "recipient": "rec-y", "programme": "", "workstream": "",
-        "year_from": "", "year_to": "", "amount_min": "", "amount_max": "600000",
-        "sort": "-amount", "per_page": "25",
+        "region": "", "year_from": "", "year_to": "", "fy_from": "", "fy_to": "",
+        "amount_min": "", "amount_max": "600000", "funder_not": "", "recipient_not": "",
+        "programme_not": "", "workstream_not": "", "region_not": "", "sort": "-amount",
+        "per_page": "25",
     }  # fmt: skip
     response = explore(client, sent)
     assert listed(response) == ["A4", "A2"]
     assert messages(response) == []
+    assert response.context["is_filtered"]
     assert (
-        '<option value="rec-y" selected>University of Easton</option>' in response.content.decode()
+        '<option value="rec-y" selected>University of Easton (2)</option>'
+        in response.content.decode()
     )
 
 
@@ -474,7 +488,7 @@ def test_drop_downs_offer_only_published_choices_that_find_awards(client, record
     FundingProgrammeFactory(slug="draft-programme", is_published=False)
     content = explore(client).content.decode()
     assert '<option value="">Any funder</option>' in content
-    assert '<option value="fund-a">Innovate Widgets Agency</option>' in content
+    assert '<option value="fund-a">Innovate Widgets Agency (3)</option>' in content
     assert "draft-funder" not in content
     assert "draft-programme" not in content
     assert '<option value="rec-x">' in content
@@ -486,11 +500,11 @@ def test_drop_downs_offer_only_published_choices_that_find_awards(client, record
 def test_a_list_too_long_to_offer_keeps_the_chosen_value_and_points_elsewhere(
     client, record, monkeypatch
 ):
-    monkeypatch.setattr("funding.explorer.CHOICES_LISTED", 1)
+    monkeypatch.setattr("funding.explorer_form.CHOICES_LISTED", 1)
     response = explore(client, {"recipient": "rec-y"})
     content = response.content.decode()
     recipient_select = content.split('id="id_recipient"')[1].split("</select>")[0]
-    assert '<option value="rec-y" selected>University of Easton</option>' in recipient_select
+    assert '<option value="rec-y" selected>University of Easton (2)</option>' in recipient_select
     assert "rec-x" not in recipient_select
     assert "There are too many recipients to list here" in content
     assert f'href="{reverse("recipient-list")}"' in content
@@ -549,15 +563,17 @@ def test_the_unfiltered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     # Figures computed afresh: 1 the summary (count, total, smallest, largest, median), 2 the
     # totals by year, 3 by funder and 4 the funders' names, 5 by the recipients' nation or
     # region (the map), 6 the page of awards with funder, recipient, routed-through body and
-    # programme joined, 7 to 10 the funder, recipient, programme and workstream drop-downs.
+    # programme joined, 7 to 10 the funder, recipient, programme and workstream drop-downs,
+    # 11 the counts beside the funders, recipients, programmes, regions and statuses together
+    # and 12 those beside the workstreams.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, {}) == 10
-    # Figures and drop-downs remembered from an earlier request: for each, the record
+    assert count_queries(client, {}) == 12
+    # Figures, drop-downs and counts remembered from an earlier request: for each, the record
     # generation and the cache entry stand in for its queries (1-2 the figures, the map's
-    # among them, 3 the page, 4-5 the four drop-downs).
+    # among them, 3 the page, 4-5 the four drop-downs, 6-7 the counts).
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, {})
-    assert count_queries(client, {}) == 5
+    assert count_queries(client, {}) == 7
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -580,12 +596,26 @@ def test_the_filtered_explorer_costs_the_same_queries_for_3_awards_as_for_30(
     # 1 the funder's slug checked, 2 the workstream's slug checked, 3 the organisations the
     # search words name, 4 the summary, 5 totals by year, 6 by funder, 7 the funders' names,
     # 8 by the recipients' nation or region, 9 the page of awards, 10 to 13 the four
-    # drop-downs.
+    # drop-downs; the counts, each of the filter less the facet counted: 14 the funders', 15
+    # the recipients', programmes' and regions' together (less nothing), 16 the statuses' and
+    # 17 the workstreams'.
     settings.RECORD_FIGURES_CACHE_SECONDS = 0
-    assert count_queries(client, params) == 13
+    assert count_queries(client, params) == 17
+    # Leaving out checks its slugs too (18 and 19), and counts nothing more for a facet the
+    # filter chooses from already, as its counts leave out its own part, chosen or left out.
+    # A region left out is one more set of counts (20): those of the filter less the region.
+    AwardFactory(funder=OrganisationFactory(slug="another-funder"))
+    WorkstreamFactory(slug="another-workstream")
+    leaving_out = {
+        **params,
+        "funder_not": "another-funder",
+        "workstream_not": "another-workstream",
+        "region_not": "london",
+    }
+    assert count_queries(client, leaving_out) == 20
     settings.RECORD_FIGURES_CACHE_SECONDS = 60
     explore(client, params)
-    assert count_queries(client, params) == 8
+    assert count_queries(client, params) == 10
 
 
 def test_the_drop_downs_follow_the_record(client, settings):

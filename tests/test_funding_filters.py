@@ -27,7 +27,9 @@ def record():
     fund_b = OrganisationFactory(
         slug="fund-b", name="Research Council of Medicines", short_name="RCM"
     )
-    rec_x = OrganisationFactory(slug="rec-x", name="Northgate Biologics Ltd")
+    rec_x = OrganisationFactory(
+        slug="rec-x", name="Northgate Biologics Ltd", nation_region="north-east"
+    )
     rec_y = OrganisationFactory(slug="rec-y", name="University of Easton")
     prog = FundingProgrammeFactory(slug="prog-1", funder=fund_a)
     ws1 = WorkstreamFactory(slug="ws-1")
@@ -117,6 +119,71 @@ def found(params) -> list[str]:
 )
 def test_filters_find_the_hand_computed_awards(record, params, expected):
     assert found(params) == expected
+
+
+# rec-x (A1, A3, A5) is in the North East; rec-y's (A2, A4) region is not recorded.
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"funder_not": "fund-a"}, ["A3", "A4"]),
+        ({"funder_not": ["fund-a", "fund-b"]}, []),
+        ({"recipient_not": "rec-x"}, ["A4", "A2"]),
+        # Awards outside any programme are not in the one left out, so they stay.
+        ({"programme_not": "prog-1"}, ["A5", "A3", "A2"]),
+        # A3 is in ws-1 and ws-2: in ws-1, so it goes; A4 and A5 have no workstream and stay.
+        ({"workstream_not": "ws-1"}, ["A5", "A4", "A2"]),
+        ({"workstream": "ws-2", "workstream_not": "ws-1"}, ["A2"]),
+        ({"funder": "fund-a", "recipient_not": "rec-y"}, ["A5", "A1"]),
+        # Chosen and left out: leaving out wins.
+        ({"funder": "fund-a", "funder_not": "fund-a"}, []),
+        ({"funder": ["fund-a", "fund-b"], "funder_not": "fund-a"}, ["A3", "A4"]),
+        ({"region": "north-east"}, ["A5", "A3", "A1"]),
+        ({"region": "unknown"}, ["A4", "A2"]),
+        ({"region": "london"}, []),
+        ({"region": ["london", "north-east"]}, ["A5", "A3", "A1"]),
+        # A recipient whose region is not recorded is not in the North East, so it stays...
+        ({"region_not": "north-east"}, ["A4", "A2"]),
+        # ...unless those not recorded are left out too.
+        ({"region_not": ["north-east", "unknown"]}, []),
+        ({"region_not": "london"}, ["A5", "A3", "A4", "A2", "A1"]),
+        ({"region": "north-east", "funder_not": "fund-b", "status": "closed"}, ["A1"]),
+    ],
+)
+def test_leaving_out_and_regions_find_the_hand_computed_awards(record, params, expected):
+    assert found(params) == expected
+    assert run(params)[1] == []
+
+
+# A1 "2018" may be in 2017-18 or 2018-19; A2 July 2019 is in 2019-20; A3 14 October 2021 in
+# 2021-22; A4 "2021" in 2020-21 or 2021-22; A5 March 2023 in 2022-23.
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"fy_from": "2019"}, ["A5", "A3", "A4", "A2"]),
+        ({"fy_to": "2020"}, ["A2", "A1"]),
+        ({"fy_to": "2021"}, ["A3", "A4", "A2", "A1"]),
+        # "2021" is in the range only when both its financial years are.
+        ({"fy_from": "2020", "fy_to": "2021"}, ["A3", "A4"]),
+        ({"fy_from": "2021", "fy_to": "2021"}, ["A3"]),
+        ({"fy_from": "2020", "fy_to": "2020"}, []),
+        # Beside the calendar year, which holds "2021" whole.
+        ({"year_from": "2021", "year_to": "2021"}, ["A3", "A4"]),
+        ({"fy_from": "2021", "year_to": "2021"}, ["A3"]),
+        # March 2023 is in 2022-23, not 2023-24.
+        ({"fy_from": "2022", "fy_to": "2022"}, ["A5"]),
+        ({"fy_from": "2023"}, []),
+        ({"fy_to": "2017"}, []),
+        ({"fy_from": "2017", "fy_to": "2018"}, ["A1"]),
+        # As people write a financial year.
+        ({"fy_from": "2019-20", "fy_to": "2021/22"}, ["A3", "A4", "A2"]),
+        ({"fy_from": "2019-2020"}, ["A5", "A3", "A4", "A2"]),
+        ({"fy_from": " 2019 \u2013 20 "}, ["A5", "A3", "A4", "A2"]),
+        ({"fy_from": "1999-00", "fy_to": "2018-19"}, ["A1"]),
+        ({"fy_from": "2019", "funder_not": "fund-a"}, ["A3", "A4"]),
+    ],
+)
+def test_financial_years_find_the_hand_computed_awards(record, params, expected):
+    assert run(params) == (expected, [])
 
 
 @pytest.mark.parametrize(
@@ -283,3 +350,13 @@ def test_a_repeated_word_is_asked_for_once(record):
     sql = str(filterset.qs.query)
     assert sql.count("to_tsquery") == 2  # the match and the check for a word too common
     assert [award.identifier[-1] for award in filterset.qs] == ["3", "4", "1"]
+
+
+def test_the_same_choices_in_any_order_make_the_same_query(record):
+    """The figures and counts are kept under the filter's SQL, so two addresses choosing the
+    same things share them, whatever the order of their parameters."""
+    one = "status=closed&status=active&funder=fund-a&funder=fund-b&region=unknown&region=east"
+    other = "region=east&funder=fund-b&status=active&region=unknown&funder=fund-a&status=closed"
+    first, second = AwardFilterSet(QueryDict(one)), AwardFilterSet(QueryDict(other))
+    assert str(first.qs.query) == str(second.qs.query)
+    assert str(first.without("funder").query) == str(second.without("funder").query)

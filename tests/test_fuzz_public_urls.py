@@ -28,7 +28,8 @@ FILTER_NAMES = [
     "q", "page", "per_page", "page_size", "sort", "kind", "type", "year", "year_from",
     "year_to", "amount_min", "amount_max", "workstream", "funder", "recipient", "programme",
     "status", "region", "nation_region", "role", "publisher", "format", "widget", "organisation",
-    "filter", "chart",
+    "filter", "chart", "fy_from", "fy_to", "funder_not", "recipient_not", "programme_not",
+    "workstream_not", "region_not",
 ]  # fmt: skip
 
 

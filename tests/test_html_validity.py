@@ -273,6 +273,11 @@ PAGES = {
         reverse("funding-explorer")
         + "?q=apprenticeships&year_from=2021&year_to=2017&amount_min=x&sort=-amount"
     ),
+    "funding-explorer-leaving-out": lambda: (
+        reverse("funding-explorer")
+        + "?funder_not=nope&recipient_not=catapult&region=london&region=scotland&region_not=mars"
+        + "&fy_from=2019-20&fy_to=2018&workstream_not=skills"
+    ),
     "funding-programmes": lambda: reverse("funding-programme-list"),
     "funding-programme": lambda: reverse("funding-programme-detail", args=["challenge"]),
     "funders": lambda: reverse("funder-list"),
