@@ -20,6 +20,7 @@ from mmip.breadcrumbs import trail
 from mmip.charts import bar_chart
 from mmip.formatting import money
 from mmip.paging import page_of, page_size
+from mmip.regions import NationRegion
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -39,15 +40,35 @@ def explorer_url(**params) -> str:
     return f"{reverse('funding-explorer')}?{urlencode(params)}"
 
 
-def download_query(data) -> str:
-    """The query string of the downloads: the filter and sort as the address gives them, less
-    empty values and the page, as a download holds every page."""
+def kept_query(data, left_out=()) -> QueryDict:
+    """The filter and sort as the address gives them, less empty values, the page (a
+    download holds every page; a new sort or filter starts at the first) and the parts the
+    filter ``left_out``: a link does not carry on what could not be used (10,000 letters of
+    search, say) when the page says it was left out."""
     query = QueryDict(mutable=True)
     for key, values in data.lists():
         kept = [value for value in values if value != ""]
-        if key not in PAGE_PARAMETERS and kept:
+        if key not in PAGE_PARAMETERS and key not in left_out and kept:
             query.setlist(key, kept)
+    return query
+
+
+def download_query(data, left_out=()) -> str:
+    """The query string of the downloads: kept_query()."""
+    query = kept_query(data, left_out)
     return f"?{query.urlencode()}" if query else ""
+
+
+def region_links(query: QueryDict) -> dict[str, str]:
+    """For the map, each nation or region's explorer address: the filter with that region
+    chosen in place of any region chosen or left out."""
+    links = {}
+    for region in NationRegion.values:
+        linked = query.copy()
+        linked.pop("region_not", None)
+        linked.setlist("region", [region])
+        links[region] = f"{reverse('funding-explorer')}?{linked.urlencode()}"
+    return links
 
 
 def _current_sort(filterset: AwardFilterSet) -> str:
@@ -111,6 +132,7 @@ def explorer(request):
     paginator.count = totals.count  # counted by the summary already: no second COUNT
     page, page_problem = page_of(paginator, data.get("page"), things="awards")
     sort = _current_sort(filterset)
+    query = kept_query(data, filterset.left_out)
     context = {
         "filter": filterset,
         "is_filtered": filterset.is_filtered,
@@ -132,7 +154,9 @@ def explorer(request):
         "dense_year_chart": len(years) > DENSE_CHART_YEARS,
         "funder_chart": funder_chart(by_funder) if by_funder else None,
         "by_region": by_region,
-        "download_query": download_query(data),
+        "region_links": region_links(query),
+        "query": query,
+        "download_query": f"?{query.urlencode()}" if query else "",
         "breadcrumbs": trail(("Funding", None)),
     }
     return render(request, "funding/explorer.html", context)

@@ -67,7 +67,7 @@ def test_the_builder_offers_public_workstreams_and_organisations_with_public_awa
 
 
 def test_past_the_listed_organisations_only_the_chosen_one_is_offered(client, record, monkeypatch):
-    monkeypatch.setattr("funding.explorer.CHOICES_LISTED", 1)
+    monkeypatch.setattr("funding.explorer_form.CHOICES_LISTED", 1)
     content = page(client, BUILDER, {"widget": "organisation", "organisation": "innovate-uk"})
     assert options(content, "organisation") == ["", "innovate-uk"]
     assert "There are too many organisations to list here." in content

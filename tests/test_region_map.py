@@ -313,7 +313,7 @@ def map_rows(response) -> list[tuple[str, str, str]]:
     start = content.index('id="by-region-caption"')
     table = content[start : content.index("</table>", start)]
     return re.findall(
-        r'<th scope="row">([^<]*)</th><td class="numeric">([^<]*)</td>'
+        r'<th scope="row">(?:<a href="[^"]*">)?([^<]*)(?:</a>)?</th><td class="numeric">([^<]*)</td>'
         r'<td class="numeric">([^<]*)</td>',
         table,
     )
@@ -339,6 +339,10 @@ def test_the_explorer_maps_only_the_awards_the_filter_chooses(client, record):
     rows = map_rows(explore(client, {"year_from": "2021"}))
     assert ("London (England)", "1", "£250,000.50") in rows
     assert rows[-1] == ("All recipients", "2", "£290,000.50")
+    # Each region links to the same filter with that region chosen in place of any region
+    # chosen or left out, from the first page.
+    content = explore(client, {"year_from": "2021", "region_not": "wales", "page": "2"})
+    assert '<a href="/funding/?year_from=2021&amp;region=london">' in content.content.decode()
 
 
 @pytest.mark.django_db
