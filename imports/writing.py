@@ -19,9 +19,9 @@ from imports.models import (
     OrganisationSource,
 )
 from imports.planning import CHANGED, COMPARED, NEW, GrantPlan, Planner
-from imports.standard import PUBLISHER_SCHEME, org_id_scheme
 from mmip.models import Organisation
 from mmip.services import record_baselines, record_history
+from mmip.standards import PUBLISHER_SCHEME, org_id_scheme
 
 
 class WriteRefused(Exception):
