@@ -9,23 +9,12 @@ a region rather than put in the wrong one.
 
 import re
 
+from mmip.regions import ONS_AREAS
 from mmip.regions import NationRegion as R
 
-# ONS codes of the English regions (ITL 1) and of the nations.
-_REGION_CODES = {
-    "E12000001": R.NORTH_EAST,
-    "E12000002": R.NORTH_WEST,
-    "E12000003": R.YORKSHIRE,
-    "E12000004": R.EAST_MIDLANDS,
-    "E12000005": R.WEST_MIDLANDS,
-    "E12000006": R.EAST,
-    "E12000007": R.LONDON,
-    "E12000008": R.SOUTH_EAST,
-    "E12000009": R.SOUTH_WEST,
-    "W92000004": R.WALES,
-    "S92000003": R.SCOTLAND,
-    "N92000002": R.NORTHERN_IRELAND,
-}
+# The ONS codes of the English regions and the nations (mmip.regions.ONS_AREAS). The United
+# Kingdom's own code places an organisation nowhere in particular, so it is not read.
+_REGION_CODES = {area.code: region for region, area in ONS_AREAS.items() if region != R.UK_WIDE}
 # Any ONS code of an area in Scotland, Wales or Northern Ireland starts with its letter; a
 # London borough's (E09) is in London.
 _CODE_PREFIXES = {"S": R.SCOTLAND, "W": R.WALES, "N": R.NORTHERN_IRELAND, "E09": R.LONDON}
