@@ -211,6 +211,16 @@ def test_an_org_id_of_a_list_the_record_field_does_not_take_is_kept_aside():
     assert recipient.org_id == ""  # the record's org-id field takes list codes of 2 to 6 letters
 
 
+def test_an_org_id_of_a_list_the_register_no_longer_uses_is_kept_aside():
+    """The Organisation form refuses such an org-id (mmip/standards.py), so the import does
+    not put one in the field: the organisation keeps it as another identifier."""
+    grant = gf.grant(0, recipientOrganization=[{"id": "GB-GOVUK-dept-of-health", "name": "A"}])
+    recipient = facts_of(grant).recipient
+    assert recipient.scheme == "GB-GOVUK"
+    assert recipient.org_ids == ("GB-GOVUK-dept-of-health",)
+    assert recipient.org_id == ""
+
+
 def test_an_identifier_that_would_not_make_a_clean_address_is_a_problem():
     ((path, message),) = problems_of(gf.grant(0, id="360G-MIA-1/../2"))
     assert path == ("id",)

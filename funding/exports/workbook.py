@@ -202,7 +202,8 @@ class StreamedWorkbook:
             "<left/><right/><top/><bottom/><diagonal/></border></borders>"
             '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
             '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
-            'borderId="0" xfId="0"/></cellXfs></styleSheet>',
+            'borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" '
+            'xfId="0" builtinId="0"/></cellStyles></styleSheet>',
         )
 
     def _part(self, name: str, xml: str) -> None:

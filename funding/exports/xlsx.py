@@ -203,13 +203,15 @@ def meta_rows(metadata: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
             yield _meta_titles().get(path, path), value
 
 
-def _grants(lines: Iterable[str]) -> Iterator[list[dict]]:
+def _grants(lines: Iterable[str], size: int) -> Iterator[list[dict]]:
     lines = iter(lines)
-    while batch := list(islice(lines, XLSX_CHUNK)):
+    while batch := list(islice(lines, size)):
         yield [json.loads(line, parse_float=Decimal) for line in batch]
 
 
-def awards_xlsx(awards, *, site_url: str = "", issued=None) -> Iterator[bytes]:
+def awards_xlsx(
+    awards, *, site_url: str = "", issued=None, chunk_size: int = XLSX_CHUNK
+) -> Iterator[bytes]:
     """The awards' 360Giving package as an .xlsx workbook, streamed as it is written: the
     grants sheet, the sheets of what a grant may have several of, then a Meta sheet of the
     package's own fields (title, publisher, licence), laid out as flattentool's unflatten
@@ -217,15 +219,16 @@ def awards_xlsx(awards, *, site_url: str = "", issued=None) -> Iterator[bytes]:
     package holds at least one grant. Two queries: whether there are any, then the grants."""
     if not awards.exists():
         raise NothingToExport("No awards match this filter, so there is no 360Giving file.")
-    return _workbook(awards, site_url, package_metadata(site_url, issued))
+    return _workbook(awards, site_url, package_metadata(site_url, issued), chunk_size)
 
 
-def _workbook(awards, site_url: str, metadata: dict) -> Iterator[bytes]:
+def _workbook(awards, site_url: str, metadata: dict, chunk_size: int) -> Iterator[bytes]:
     plan = layout()
     book = StreamedWorkbook([*((s.name, s.headings) for s in plan.sheets), (META_SHEET, ())])
     try:
         headings = {sheet.name: sheet.headings for sheet in plan.sheets}
-        for grants in _grants(grant_lines(awards, site_url=site_url)):
+        lines = grant_lines(awards, site_url=site_url, chunk_size=chunk_size)
+        for grants in _grants(lines, chunk_size):
             for name, (_, rows) in flattened(grants).items():
                 if name in plan.repeated:
                     continue
