@@ -1,5 +1,6 @@
 """An organisation's UK nation or region (mmip.regions.NationRegion) from what a 360Giving
-file says of where it is: a geographic code, a postcode, or a country.
+file says of where it is: a geographic code, a postcode, or a country; and the one where a
+grant's beneficiaries are, from their locations.
 
 Only where the answer is certain. A postcode area that crosses a border (CH runs from
 Chester into Wales, TD from the Borders to Berwick, DE from Derby into Staffordshire) says
@@ -90,3 +91,19 @@ def region_of(organisation: dict) -> str:
     if isinstance(country, str):
         return from_country(country)
     return ""
+
+
+def beneficiary_region(locations) -> str:
+    """The one nation or region a grant's beneficiary locations place it in, or "": where
+    they name several, or one that cannot be placed for certain, the record's one field
+    cannot say. The United Kingdom's own code means the whole of it."""
+    found = set()
+    for location in locations if isinstance(locations, list) else []:
+        if not isinstance(location, dict):
+            continue
+        code = location.get("geoCode")
+        if isinstance(code, str) and code.strip().upper() == ONS_AREAS[R.UK_WIDE].code:
+            found.add(R.UK_WIDE)
+        else:
+            found.add(region_of({"location": [location]}))
+    return found.pop() if len(found) == 1 else ""

@@ -223,6 +223,7 @@ class Writer:
                 planned_end=facts.planned_end,
                 programme_id=plan.programme.programme_id if plan.programme else None,
                 source_url=facts.source_url,
+                beneficiary_region=facts.beneficiary_region,
                 is_published=self.publish,
             )
             # Its rules, not its fields' checks: normalise.py made each field what the record

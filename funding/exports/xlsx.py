@@ -23,7 +23,6 @@ import json
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import islice
 
 from flattentool.json_input import JSONParser
@@ -176,7 +175,7 @@ def layout() -> Layout:
 
 
 def _values(headings: tuple[str, ...], row: dict) -> list:
-    if unknown := set(row) - set(headings):
+    if unknown := row.keys() - headings:
         raise LayoutError(f"No column for {sorted(unknown)}: add them to SPECIMEN.")
     return [row.get(heading) for heading in headings]
 
@@ -206,7 +205,9 @@ def meta_rows(metadata: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
 def _grants(lines: Iterable[str], size: int) -> Iterator[list[dict]]:
     lines = iter(lines)
     while batch := list(islice(lines, size)):
-        yield [json.loads(line, parse_float=Decimal) for line in batch]
+        # Numbers as floats: a workbook keeps numbers as doubles anyway, and an amount's 14
+        # digits at most come back from one exactly.
+        yield [json.loads(line) for line in batch]
 
 
 def awards_xlsx(
