@@ -23,6 +23,7 @@ import json
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
 from flattentool.json_input import JSONParser
@@ -205,9 +206,8 @@ def meta_rows(metadata: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
 def _grants(lines: Iterable[str], size: int) -> Iterator[list[dict]]:
     lines = iter(lines)
     while batch := list(islice(lines, size)):
-        # Numbers as floats: a workbook keeps numbers as doubles anyway, and an amount's 14
-        # digits at most come back from one exactly.
-        yield [json.loads(line) for line in batch]
+        # Decimals, as flattentool takes no floats.
+        yield [json.loads(line, parse_float=Decimal) for line in batch]
 
 
 def awards_xlsx(
