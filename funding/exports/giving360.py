@@ -263,7 +263,7 @@ def _grant(site_url: str) -> Func:
         # Where the grant came from: the funder's file it was imported from, else the source
         # staff entered it from, else this site's record of it.
         "dataSource": _json(
-            Coalesce(_data_source(), NullIf(award_url, Value(site_url)), output_field=TextField())
+            Coalesce(_data_source(), award_url, output_field=TextField())
             if site_url
             else _data_source()
         ),
