@@ -97,7 +97,15 @@ class AwardAdmin(RecordImportExportMixin, PublishableAdmin):
         (None, {"fields": ["identifier", "title", "description", "status"]}),
         (
             "Money",
-            {"fields": ["amount", ("funder", "routed_through"), "recipient", "programme"]},
+            {
+                "fields": [
+                    "amount",
+                    ("funder", "routed_through"),
+                    "recipient",
+                    "programme",
+                    "beneficiary_region",
+                ]
+            },
         ),
         (
             "Dates",

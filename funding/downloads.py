@@ -1,5 +1,6 @@
-"""The explorer's downloads: CSV, JSON and a 360Giving data package of exactly the awards
-the explorer lists for the same query string, streamed so memory stays flat at any size. A
+"""The explorer's downloads: CSV, JSON and a 360Giving data package (as JSON, and as a
+workbook in 360Giving's spreadsheet layout) of exactly the awards the explorer lists for the
+same query string, streamed so memory stays flat at any size. A
 part of the filter that makes no sense is left out as on the page, and named in the
 response's X-Filter-Left-Out header.
 """
@@ -61,27 +62,35 @@ def download_csv(request):
 download_json = _file_of_awards(exports.awards_json, "awards.json", "application/json")
 
 
-@require_safe
-def download_360giving(request):
-    filterset = award_filter(request.GET)
-    try:
-        chunks = exports.giving_package(filterset.qs, site_url=request.build_absolute_uri("/"))
-    except exports.NothingToExport:
-        # The standard forbids an empty package: say so, and lead back to the same filter.
-        return render(
-            request,
-            "funding/no_360giving.html",
-            {
-                "explorer_url": reverse("funding-explorer") + download_query(request.GET),
-                "breadcrumbs": trail(
-                    ("Funding", reverse("funding-explorer")), ("No 360Giving file", None)
-                ),
-            },
-            status=404,
-        )
-    return _download(
-        chunks,
-        name="360giving.json",
-        content_type="application/json",
-        left_out=filterset.left_out,
-    )
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _giving_file(export, name: str, content_type: str):
+    """A download view of a 360Giving file: the filtered awards written by export, which
+    raises NothingToExport before anything is streamed when there are none."""
+
+    @require_safe
+    def view(request):
+        filterset = award_filter(request.GET)
+        try:
+            chunks = export(filterset.qs, site_url=request.build_absolute_uri("/"))
+        except exports.NothingToExport:
+            # The standard forbids an empty package: say so, and lead back to the same filter.
+            return render(
+                request,
+                "funding/no_360giving.html",
+                {
+                    "explorer_url": reverse("funding-explorer") + download_query(request.GET),
+                    "breadcrumbs": trail(
+                        ("Funding", reverse("funding-explorer")), ("No 360Giving file", None)
+                    ),
+                },
+                status=404,
+            )
+        return _download(chunks, name=name, content_type=content_type, left_out=filterset.left_out)
+
+    return view
+
+
+download_360giving = _giving_file(exports.giving_package, "360giving.json", "application/json")
+download_360giving_xlsx = _giving_file(exports.awards_xlsx, "360giving.xlsx", XLSX_TYPE)

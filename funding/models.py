@@ -18,6 +18,7 @@ from mmip.records import (
     RecordHistory,
     SlugNaturalKeyManager,
 )
+from mmip.regions import NationRegion
 from workstreams.models import Milestone, Output, Workstream
 
 # 360Giving grant identifiers: 360G-, the publisher's prefix, then its own reference. Ours
@@ -175,6 +176,14 @@ class Award(PublishableModel):
         related_name="awards",
     )
     workstreams = models.ManyToManyField(Workstream, related_name="awards", blank=True)
+    beneficiary_region = models.CharField(
+        "where it benefits",
+        max_length=20,
+        choices=NationRegion.choices,
+        blank=True,
+        help_text="The UK nation or region whose people or places the award's work is for, "
+        "where that is one and known. The recipient's own region is on the organisation.",
+    )
     follow_on_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

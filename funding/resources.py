@@ -9,6 +9,7 @@ from import_export import fields, widgets
 from funding.models import Award, FundingProgramme
 from mmip.dates import DatePrecision
 from mmip.models import Organisation
+from mmip.regions import NationRegion
 from mmip.resources import (
     DateWidget,
     KeysWidget,
@@ -24,8 +25,8 @@ from workstreams.models import Milestone, Output, Workstream
 AWARD_COLUMNS = [
     "identifier", "title", "description", "status", "amount_gbp", "funder", "recipient",
     "routed_through", "programme", "award_date", "award_date_precision", "planned_start",
-    "planned_end", "follow_on_of", "workstreams", "milestones", "outputs", "source_url",
-    "is_published",
+    "planned_end", "beneficiary_region", "follow_on_of", "workstreams", "milestones", "outputs",
+    "source_url", "is_published",
 ]  # fmt: skip
 
 
@@ -62,6 +63,7 @@ class AwardResource(RecordResource):
     award_date_precision = choice("award_date_precision", DatePrecision.choices)
     planned_start = date("planned_start")
     planned_end = date("planned_end")
+    beneficiary_region = choice("beneficiary_region", NationRegion.choices)
     follow_on_of = fields.Field(
         attribute="follow_on_of",
         column_name="follow_on_of",

@@ -9,6 +9,11 @@ urlpatterns = [
     path("awards.csv", downloads.download_csv, name="award-download-csv"),
     path("awards.json", downloads.download_json, name="award-download-json"),
     path("360giving.json", downloads.download_360giving, name="award-download-360giving"),
+    path(
+        "360giving.xlsx",
+        downloads.download_360giving_xlsx,
+        name="award-download-360giving-xlsx",
+    ),
     path("programmes/", views.ProgrammeListView.as_view(), name="funding-programme-list"),
     path(
         "programmes/<slug:slug>/",

@@ -1,5 +1,6 @@
 """An organisation's UK nation or region (mmip.regions.NationRegion) from what a 360Giving
-file says of where it is: a geographic code, a postcode, or a country.
+file says of where it is: a geographic code, a postcode, or a country; and the one where a
+grant's beneficiaries are, from their locations.
 
 Only where the answer is certain. A postcode area that crosses a border (CH runs from
 Chester into Wales, TD from the Borders to Berwick, DE from Derby into Staffordshire) says
@@ -9,23 +10,12 @@ a region rather than put in the wrong one.
 
 import re
 
+from mmip.regions import ONS_AREAS
 from mmip.regions import NationRegion as R
 
-# ONS codes of the English regions (ITL 1) and of the nations.
-_REGION_CODES = {
-    "E12000001": R.NORTH_EAST,
-    "E12000002": R.NORTH_WEST,
-    "E12000003": R.YORKSHIRE,
-    "E12000004": R.EAST_MIDLANDS,
-    "E12000005": R.WEST_MIDLANDS,
-    "E12000006": R.EAST,
-    "E12000007": R.LONDON,
-    "E12000008": R.SOUTH_EAST,
-    "E12000009": R.SOUTH_WEST,
-    "W92000004": R.WALES,
-    "S92000003": R.SCOTLAND,
-    "N92000002": R.NORTHERN_IRELAND,
-}
+# The ONS codes of the English regions and the nations (mmip.regions.ONS_AREAS). The United
+# Kingdom's own code places an organisation nowhere in particular, so it is not read.
+_REGION_CODES = {area.code: region for region, area in ONS_AREAS.items() if region != R.UK_WIDE}
 # Any ONS code of an area in Scotland, Wales or Northern Ireland starts with its letter; a
 # London borough's (E09) is in London.
 _CODE_PREFIXES = {"S": R.SCOTLAND, "W": R.WALES, "N": R.NORTHERN_IRELAND, "E09": R.LONDON}
@@ -101,3 +91,19 @@ def region_of(organisation: dict) -> str:
     if isinstance(country, str):
         return from_country(country)
     return ""
+
+
+def beneficiary_region(locations) -> str:
+    """The one nation or region a grant's beneficiary locations place it in, or "": where
+    they name several, or one that cannot be placed for certain, the record's one field
+    cannot say. The United Kingdom's own code means the whole of it."""
+    found = set()
+    for location in locations if isinstance(locations, list) else []:
+        if not isinstance(location, dict):
+            continue
+        code = location.get("geoCode")
+        if isinstance(code, str) and code.strip().upper() == ONS_AREAS[R.UK_WIDE].code:
+            found.add(R.UK_WIDE)
+        else:
+            found.add(region_of({"location": [location]}))
+    return found.pop() if len(found) == 1 else ""

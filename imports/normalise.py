@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from funding.models import AWARD_IDENTIFIER_PATTERN
+from imports.locations import beneficiary_region
 from imports.parties import Party, read_party, web_address
 from imports.remarks import Remark
 from imports.standard import grant_errors
@@ -52,6 +53,7 @@ class GrantFacts:
     routed_through: Party | None
     programme: str
     source_url: str
+    beneficiary_region: str = ""
 
     def upstream(self) -> dict:
         """What the file says of each field the import keeps, in the file's own terms (an
@@ -70,6 +72,7 @@ class GrantFacts:
             "routed_through": self.routed_through.identifier if self.routed_through else None,
             "programme": self.programme,
             "source_url": self.source_url,
+            "beneficiary_region": self.beneficiary_region,
         }
 
 
@@ -130,6 +133,7 @@ def read_grant(grant, *, from_spreadsheet: bool) -> Reading:
         routed_through=routed_through,
         programme=programme,
         source_url=_source_url(grant, notes),
+        beneficiary_region=beneficiary_region(grant.get("beneficiaryLocation")),
     )
     return reading
 

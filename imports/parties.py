@@ -10,8 +10,8 @@ from django.core.validators import URLValidator
 
 from imports.locations import region_of
 from imports.remarks import Remark
-from imports.standard import PUBLISHER_SCHEME, org_id_scheme
 from mmip.models import ORG_ID_PATTERN
+from mmip.standards import PUBLISHER_SCHEME, is_current, org_id_scheme
 
 _WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
@@ -31,8 +31,16 @@ class Party:
 
     @property
     def org_id(self) -> str:
-        """The org-id the record's field takes (its form is narrower than the register's)."""
-        return next((value for value in self.org_ids if re.fullmatch(ORG_ID_PATTERN, value)), "")
+        """The org-id the record's field takes: its form is narrower than the register's, and
+        it holds only a list the register still uses (the Organisation form's rule)."""
+        return next(
+            (
+                value
+                for value in self.org_ids
+                if re.fullmatch(ORG_ID_PATTERN, value) and is_current(value)
+            ),
+            "",
+        )
 
 
 def read_party(grant: dict, key: str, role: str, problems: list, notes: list) -> Party | None:

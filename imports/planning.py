@@ -26,6 +26,7 @@ from imports.reading import GrantFile
 from imports.remarks import Remark
 from mmip.dates import format_date
 from mmip.formatting import money
+from mmip.regions import NationRegion
 from workstreams.models import Workstream
 
 BATCH = 1000
@@ -58,6 +59,10 @@ KEPT = {
     "grantProgramme/title",
     "dataSource",
     "url",
+    "beneficiaryLocation/name",
+    "beneficiaryLocation/geoCode",
+    "beneficiaryLocation/geoCodeType",
+    "beneficiaryLocation/countryCode",
 } | {
     f"{party}/{name}"
     for party in ("fundingOrganization", "recipientOrganization", "routedThrough")
@@ -95,6 +100,7 @@ class Existing:
     planned_start: datetime.date | None
     planned_end: datetime.date | None
     source_url: str
+    beneficiary_region: str
     funder_id: int
     recipient_id: int
     routed_through_id: int | None
@@ -331,6 +337,7 @@ class Planner:
             ("routed_through", "Routed through", plan.routed_through),
             ("programme", "Programme", plan.programme),
             ("source_url", "Source", facts.source_url),
+            ("beneficiary_region", "Where it benefits", facts.beneficiary_region),
         ):
             if before is not None and before.get(name) == upstream[name]:
                 continue  # the funder did not change it: whatever the record says stands
@@ -343,7 +350,9 @@ class Planner:
                 continue
             current = getattr(award, name)
             if value != current:
-                found.append(FieldChange(name, label, shown(current), shown(value), value))
+                words = _CHOICE_LABELS.get(name, {})
+                old, new = (shown(words.get(each, each)) for each in (current, value))
+                found.append(FieldChange(name, label, old, new, value))
         return found
 
     def _name_of(self, link: str, pk: int | None) -> str:
@@ -376,6 +385,9 @@ def _key(value):
     return value.programme_id if not value.is_new else value
 
 
+# Coded fields as the preview names their values ("Wales", not "wales").
+_CHOICE_LABELS = {"beneficiary_region": dict(NationRegion.choices)}
+
 # The columns the plan compares, in the order of Existing's fields, and those of them that
 # point at other records.
 _LINKS = ("funder", "recipient", "routed_through", "programme")
@@ -389,6 +401,7 @@ COMPARED = (
     "planned_start",
     "planned_end",
     "source_url",
+    "beneficiary_region",
     *(f"{link}_id" for link in _LINKS),
 )
 

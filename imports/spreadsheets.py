@@ -19,7 +19,7 @@ from flattentool.exceptions import FlattenToolError
 from flattentool.input import CSVInput, XLSXInput
 from flattentool.schema import SchemaParser
 
-from imports.standard import GRANT_SCHEMA
+from mmip.standards import GRANT_SCHEMA
 
 ROOT = "grants"
 # A zip member that unpacks to more than this many times its packed size is no worksheet.

@@ -1,25 +1,18 @@
-"""The standards a funder's file is read against, from the copies kept in the repository
-(docs/standards/), so that importing works offline: the 360Giving Data Standard's schemas
-and the org-id register's list codes."""
+"""The standard a funder's file is read against, from the copy kept in the repository
+(mmip/standards.py), so that importing works offline: the 360Giving Data Standard's
+schemas. The org-id register's list codes are there too, as the Organisation form checks
+them as well."""
 
 import copy
 import functools
 import json
-from pathlib import Path
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-STANDARDS = Path(__file__).resolve().parent.parent / "docs" / "standards"
-GIVING = STANDARDS / "360giving"
-GRANT_SCHEMA = GIVING / "360-giving-schema.json"
-PACKAGE_SCHEMA = GIVING / "360-giving-package-schema.json"
-ORG_ID_LISTS = STANDARDS / "org-id" / "lists.json"
-
-# A publisher's own organisation identifiers, outside the register: 360G-<prefix>-….
-PUBLISHER_SCHEME = "360G"
+from mmip.standards import GRANT_SCHEMA, PACKAGE_SCHEMA
 
 
 @functools.cache
@@ -155,32 +148,3 @@ def _resolved(schema: dict, node: dict) -> dict:
     if ref.startswith("#/$defs/"):
         return schema["$defs"][ref.removeprefix("#/$defs/")]
     return node
-
-
-@functools.cache
-def org_id_lists() -> dict[str, dict]:
-    """Every list of the org-id register, by its code (GB-CHC, GB-COH, XI-ROR…)."""
-    lists = json.loads(ORG_ID_LISTS.read_text(encoding="utf-8"))
-    return {entry["code"]: entry for entry in lists}
-
-
-@functools.cache
-def _longest_code() -> int:
-    """How many hyphen-separated parts the longest list code has (CN-11-CR: three)."""
-    return max(code.count("-") + 1 for code in org_id_lists())
-
-
-def org_id_scheme(identifier: str) -> str | None:
-    """The register list an org-id belongs to (its prefix, such as GB-CHC for
-    GB-CHC-1234567), the publisher's own scheme for 360G-…, or None when neither: a prefix
-    the register does not have. Codes may themselves hold hyphens (CN-11-CR), so the
-    longest code the identifier starts with wins; each length is one look-up in a set."""
-    if identifier.upper().startswith(PUBLISHER_SCHEME + "-"):
-        return PUBLISHER_SCHEME
-    parts = identifier.split("-")
-    codes = org_id_lists()
-    for length in range(min(_longest_code(), len(parts) - 1), 1, -1):
-        code = "-".join(parts[:length])
-        if code in codes and "".join(parts[length:]):
-            return code
-    return None

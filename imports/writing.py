@@ -19,9 +19,9 @@ from imports.models import (
     OrganisationSource,
 )
 from imports.planning import CHANGED, COMPARED, NEW, GrantPlan, Planner
-from imports.standard import PUBLISHER_SCHEME, org_id_scheme
 from mmip.models import Organisation
 from mmip.services import record_baselines, record_history
+from mmip.standards import PUBLISHER_SCHEME, org_id_scheme
 
 
 class WriteRefused(Exception):
@@ -223,6 +223,7 @@ class Writer:
                 planned_end=facts.planned_end,
                 programme_id=plan.programme.programme_id if plan.programme else None,
                 source_url=facts.source_url,
+                beneficiary_region=facts.beneficiary_region,
                 is_published=self.publish,
             )
             # Its rules, not its fields' checks: normalise.py made each field what the record

@@ -16,9 +16,12 @@ from mmip.records import (
     SlugNaturalKeyManager,
 )
 from mmip.regions import NationRegion
+from mmip.standards import list_problem
 
 # org-id.guide identifiers: a list code such as GB-COH, GB-CHC or GB-GOR, then the
-# identifier within that list (letters, digits and hyphens).
+# identifier within that list (letters, digits and hyphens). The database holds the form;
+# that the list is one the register has and still uses is checked in clean() alone
+# (mmip/standards.py), as the register changes without a migration.
 ORG_ID_PATTERN = r"^[A-Z]{2}-[A-Z]{2,6}-[A-Za-z0-9][A-Za-z0-9-]*$"
 
 
@@ -119,6 +122,8 @@ class Organisation(PublishableModel):
                     "Enter the identifier in org-id.guide form: a country code, a list code and "
                     "the number, such as GB-COH-01234567 or GB-CHC-1234567."
                 )
+            elif problem := list_problem(self.org_id):
+                errors["org_id"] = problem
             elif Organisation.objects.filter(org_id=self.org_id).exclude(pk=self.pk).exists():
                 errors["org_id"] = "Another organisation already has this identifier."
         if self.parent_id and self.parent_id == self.pk:

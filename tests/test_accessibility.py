@@ -183,7 +183,12 @@ def make_record():
     # An award and an organisation from a funder's 360Giving data, listed on /about/data/.
     catapult = Organisation.objects.get(slug="cell-and-gene-therapy-catapult")
     source = AwardSourceFactory(
-        award=AwardFactory(identifier="360G-MIA-1000", funder=innovate_uk, recipient=catapult),
+        award=AwardFactory(
+            identifier="360G-MIA-1000",
+            funder=innovate_uk,
+            recipient=catapult,
+            beneficiary_region="scotland",  # shown on its page
+        ),
         first_import__dataset__issued=datetime.date(2024, 2, 1),
         first_import__dataset__last_imported_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
     )

@@ -87,6 +87,16 @@ def test_award_page_hides_a_draft_programme(client):
     assert "Unlaunched fund" not in page(client, award.get_absolute_url())
 
 
+def test_award_page_says_where_the_award_benefits_only_when_known(client):
+    known = AwardFactory(beneficiary_region="northern-ireland")
+    unknown = AwardFactory(beneficiary_region="")
+
+    assert "<dt>Where it benefits</dt><dd>Northern Ireland</dd>" in page(
+        client, known.get_absolute_url()
+    )
+    assert "Where it benefits" not in page(client, unknown.get_absolute_url())
+
+
 def test_award_page_shows_the_follow_on_chain_published_only(client):
     first = AwardFactory(title="2018 apprenticeships", award_date=datetime.date(2018, 1, 1))
     draft = AwardFactory(

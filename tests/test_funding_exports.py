@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import tracemalloc
 from decimal import Decimal
 from glob import glob
@@ -291,6 +292,8 @@ def test_360giving_package_of_factory_data_is_valid_and_honest_about_dates(recor
     assert package["publisher"]["name"] == "Medicines Manufacturing Industry Partnership"
     assert package["license"].startswith("https://")
     later, main, earlier = package["grants"]
+    # When the record last changed it: tests/test_funding_360giving.py checks the value.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", main.pop("dateModified"))
     assert main == {
         "id": "360G-MMIP-EXP-1",
         "title": "Cell therapy scale-up",
@@ -307,8 +310,14 @@ def test_360giving_package_of_factory_data_is_valid_and_honest_about_dates(recor
             {"id": "GB-COH-07964711", "name": "Cell Catapult Ltd", "companyNumber": "07964711"}
         ],
         "routedThrough": [{"id": "360G-MMIP-ORG-ukri", "name": "UK Research and Innovation"}],
-        "grantProgramme": [{"code": "mmc", "title": "Medicines Manufacturing Challenge"}],
-        "plannedDates": [{"startDate": "2018-04-01", "endDate": "2021-03-31"}],
+        "grantProgramme": [
+            {
+                "code": "mmc",
+                "title": "Medicines Manufacturing Challenge",
+                "url": "https://mmip.example.org/funding/programmes/mmc/",
+            }
+        ],
+        "plannedDates": [{"startDate": "2018-04-01", "endDate": "2021-03-31", "duration": 36}],
         "classifications": [
             {"vocabulary": "MMIP workstreams", "code": "ws-a", "title": "Advanced therapies"},
             {"vocabulary": "MMIP workstreams", "code": "ws-b", "title": "Skills"},

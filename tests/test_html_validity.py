@@ -233,7 +233,12 @@ def record():
     )
     # An award and an organisation from a funder's 360Giving data, listed on /about/data/.
     source = AwardSourceFactory(
-        award=AwardFactory(identifier="360G-MIA-1000", funder=funder, recipient=catapult),
+        award=AwardFactory(
+            identifier="360G-MIA-1000",
+            funder=funder,
+            recipient=catapult,
+            beneficiary_region="scotland",  # shown on its page
+        ),
         first_import__dataset__issued=datetime.date(2024, 2, 1),
         first_import__dataset__last_imported_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
     )

@@ -41,7 +41,10 @@ def test_a_dry_run_shows_the_preview_and_writes_nothing(realistic):
         "Organisations: 0 matched by identifier, 0 by charity or company number, 0 by name alone, 11 new."
         in out
     )
-    assert "Fields the record does not keep: Beneficiary Location: Country Code" in out
+    assert (
+        "Fields the record does not keep: Last Modified, Grant Programme: Code, Planned Dates: "
+        "Duration (months)." in out
+    )
     # The progress bar, on stderr: each update when in a terminal, else only the last.
     assert err.strip() == "[##############################] 60 of 60 grants (100%)"
 

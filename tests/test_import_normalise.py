@@ -211,6 +211,35 @@ def test_an_org_id_of_a_list_the_record_field_does_not_take_is_kept_aside():
     assert recipient.org_id == ""  # the record's org-id field takes list codes of 2 to 6 letters
 
 
+def test_an_org_id_of_a_list_the_register_no_longer_uses_is_kept_aside():
+    """The Organisation form refuses such an org-id (mmip/standards.py), so the import does
+    not put one in the field: the organisation keeps it as another identifier."""
+    grant = gf.grant(0, recipientOrganization=[{"id": "GB-GOVUK-dept-of-health", "name": "A"}])
+    recipient = facts_of(grant).recipient
+    assert recipient.scheme == "GB-GOVUK"
+    assert recipient.org_ids == ("GB-GOVUK-dept-of-health",)
+    assert recipient.org_id == ""
+
+
+@pytest.mark.parametrize(
+    ("locations", "region"),
+    [
+        ([{"name": "Wales", "geoCode": "W92000004", "geoCodeType": "CTRY"}], "wales"),
+        ([{"name": "United Kingdom", "geoCode": "K02000001"}], "uk-wide"),
+        ([{"geoCode": "E12000008"}, {"geoCode": "E12000008", "name": "South East"}], "south-east"),
+        # Several places, or one that cannot be placed for certain: the one field says none.
+        ([{"geoCode": "E12000008"}, {"geoCode": "E12000007"}], ""),
+        ([{"geoCode": "E12000008"}, {"name": "Somewhere"}], ""),
+        ([{"name": "England", "countryCode": "GB"}], ""),
+        ([{"name": "Lyon", "countryCode": "FR"}], "outside-uk"),
+        ([], ""),
+    ],
+)
+def test_where_a_grant_benefits_is_read_when_its_locations_agree(locations, region):
+    grant = gf.grant(0, beneficiaryLocation=locations)
+    assert facts_of(grant).beneficiary_region == region
+
+
 def test_an_identifier_that_would_not_make_a_clean_address_is_a_problem():
     ((path, message),) = problems_of(gf.grant(0, id="360G-MIA-1/../2"))
     assert path == ("id",)

@@ -102,8 +102,6 @@ def test_a_realistic_file_into_an_empty_record_is_all_new(tmp_path):
 def test_the_fields_the_record_does_not_keep_are_listed_with_their_grants(tmp_path):
     found = preview_of(tmp_path, [gf.grant(n) for n in range(3)])
     assert {(row["field"], row["grants"]) for row in found["fields_not_kept"]} == {
-        ("Beneficiary Location: Country Code", 3),
-        ("Beneficiary Location: Name", 3),
         ("Grant Programme: Code", 3),
         ("Last Modified", 3),
         ("Planned Dates: Duration (months)", 3),

@@ -49,6 +49,7 @@ def award_facts() -> dict:
             if award.programme and award.programme.is_public
             else None,
             "source_url": award.source_url or None,
+            "beneficiary_region": award.beneficiary_region,
         }
     return found
 
@@ -126,6 +127,7 @@ def test_organisations_with_org_ids_and_programmes_come_back_the_same(tmp_path):
             planned_start=datetime.date(2021, 9, 1),
             planned_end=datetime.date(2023, 8, 31),
             source_url="https://example.org/awards",
+            beneficiary_region=["wales", "uk-wide", ""][n],
         )
     export_then_empty_then_import(tmp_path)
 

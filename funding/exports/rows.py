@@ -1,4 +1,5 @@
-"""Downloads of exactly the awards a queryset holds: CSV, JSON and a 360Giving data package.
+"""An award as one line of text written by PostgreSQL: the SQL building blocks every download
+is made of, and the CSV row and the JSON object of each award.
 
 Each export is a generator of text chunks for a StreamingHttpResponse. PostgreSQL writes each
 award's whole line (a CSV row or a JSON object) in the one query that selects the awards,
@@ -15,7 +16,6 @@ public is its model's public_condition() along the relation: joins inside the on
 """
 
 import csv
-import datetime
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -23,22 +23,16 @@ from collections.abc import Iterable, Iterator
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, F, Func, JSONField, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
-from django.http import Http404
 from django.urls import reverse
 
 from funding import provenance
 from funding.models import Award, FundingProgramme
 from funding.orgid import FALLBACK_PREFIX
-from mmip.dates import DatePrecision
 from mmip.models import Organisation
 from workstreams.models import Workstream
 
 CHUNK_SIZE = 2000
 CURRENCY = "GBP"
-PUBLISHER_NAME = "Medicines Manufacturing Industry Partnership"
-DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-GIVING_VERSION = "1.4"
-WORKSTREAM_VOCABULARY = "MMIP workstreams"
 
 # The first 13 titles are 360Giving's own CSV column titles, so its tools and GrantNav's
 # users recognise them; ours follow.
@@ -67,12 +61,6 @@ CSV_COLUMNS = [
     "Origin",
     "Data Source",
 ]
-
-
-class NothingToExport(Http404):
-    """The filter matched no awards. A 360Giving package must hold at least one grant, so
-    there is no valid file to give; views can catch this and show a message instead, and
-    left alone it becomes a 404."""
 
 
 # SQL building blocks ----------------------------------------------------------------------
@@ -167,13 +155,17 @@ def _workstream_slugs() -> ArraySubquery:
     return ArraySubquery(_workstream_links().values("workstream__slug"))
 
 
-def _award_path() -> Concat:
-    """The award page's path, built in SQL from one reverse(). Identifiers are letters,
-    digits, hyphens and underscores, with dots and slashes only between them (the Award's
-    identifier rule), all safe in a path, so need no quoting."""
+def _page_path(url_name: str, key: str) -> Concat:
+    """A page's path, built in SQL from one reverse() with the row's key put in. Slugs and
+    award identifiers (letters, digits, hyphens and underscores, with dots and slashes only
+    between them: the Award's identifier rule) are all safe in a path, so need no quoting."""
     marker = "360G-MMIP-MARKER"
-    before, after = reverse("award-detail", args=[marker]).split(marker)
-    return _concat(Value(before), F("identifier"), Value(after))
+    before, after = reverse(url_name, args=[marker]).split(marker)
+    return _concat(Value(before), F(key), Value(after))
+
+
+def _award_path() -> Concat:
+    return _page_path("award-detail", "identifier")
 
 
 def _lines(awards, line, chunk_size: int) -> Iterator[str]:
@@ -396,167 +388,4 @@ def awards_json(awards, *, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     yield f'{{"count": {count}, "awards": ['
     objects = _separated(_lines(awards, _json_award(), chunk_size), "\n", ",\n")
     yield from _chunks(objects, chunk_size)
-    yield "\n]}\n"
-
-
-# 360Giving ------------------------------------------------------------------------------
-
-
-def _register_number(party: str, prefix: str) -> Case:
-    # 360Giving has fields for the numbers that some org-id lists are made of.
-    return Case(
-        When(
-            **{f"{party}__org_id__startswith": prefix},
-            then=_json(_func("substr", F(f"{party}__org_id"), Value(len(prefix) + 1))),
-        ),
-        output_field=TextField(),
-    )
-
-
-def _giving_organisation(party: str) -> Func:
-    return _json_array(
-        _json_members(
-            id=_json(_organisation_identifier(party)),
-            name=_json(F(f"{party}__name")),
-            companyNumber=_register_number(party, "GB-COH-"),
-            charityNumber=_register_number(party, "GB-CHC-"),
-        )
-    )
-
-
-def _date_note(precision: str, shown_as: str, period: str) -> When:
-    return When(
-        award_date_precision=precision,
-        then=_concat(
-            Value("The source gives the award date only as "),
-            _func("to_char", F("award_date"), Value(shown_as)),
-            Value(", so the award date "),
-            _iso("award_date"),
-            Value(f" stands for that {period}."),
-        ),
-    )
-
-
-def _honest_description() -> Case:
-    """360Giving requires a full award date. Where the source gave only a year or a month, a
-    sentence at the end of the description says so, for people reading it in GrantNav."""
-    note = Case(
-        _date_note(DatePrecision.YEAR, "YYYY", "year"),
-        _date_note(DatePrecision.MONTH, "FMMonth YYYY", "month"),
-        output_field=TextField(),
-    )
-    return Case(
-        When(award_date_precision=DatePrecision.DAY, then=F("description")),
-        When(description__regex=r"^\s*$", then=note),
-        default=_concat(
-            _func("regexp_replace", F("description"), Value(r"\s+$"), Value("")),
-            Value("\n\n"),
-            note,
-        ),
-        output_field=TextField(),
-    )
-
-
-def _classifications() -> NullIf:
-    """The award's public workstreams as 360Giving classifications; NULL when none."""
-    items = _workstream_links().values(
-        item=_json_members(
-            vocabulary=_json_constant(WORKSTREAM_VOCABULARY),
-            code=_json(F("workstream__slug")),
-            title=_json(F("workstream__name")),
-        )
-    )
-    listed = _func("array_to_string", ArraySubquery(items), Value(", "))
-    return NullIf(_concat(Value("["), listed, Value("]")), Value("[]"), output_field=TextField())
-
-
-def _when(condition: Q, json_text) -> Case:
-    return Case(When(condition, then=json_text), output_field=TextField())
-
-
-def _grant(site_url: str) -> Func:
-    members = {
-        "id": _json(F("identifier")),
-        "title": _json(F("title")),
-        "description": _json(_honest_description()),
-        "currency": _json_constant(CURRENCY),
-        # numeric straight into JSON: an exact number, never a float.
-        "amountAwarded": _json(F("amount")),
-        "awardDate": _json(_iso("award_date")),
-        # Not in the standard: tells software what the sentence in the description tells
-        # people, that the day (or month) was not given by the source.
-        "awardDatePrecision": _json(F("award_date_precision")),
-        "fundingOrganization": _giving_organisation("funder"),
-        "recipientOrganization": _giving_organisation("recipient"),
-        # Not in the standard either: the body the money passed through on its way.
-        "routedThrough": _when(_routed_through_public(), _giving_organisation("routed_through")),
-        "grantProgramme": _when(
-            _public_programme(),
-            _json_array(
-                _json_members(code=_json(F("programme__slug")), title=_json(F("programme__name")))
-            ),
-        ),
-        "plannedDates": _when(
-            Q(planned_start__isnull=False) | Q(planned_end__isnull=False),
-            _json_array(
-                _json_members(
-                    startDate=_json(_iso("planned_start")), endDate=_json(_iso("planned_end"))
-                )
-            ),
-        ),
-        "classifications": _classifications(),
-        "relatedActivity": _when(
-            _public_follow_on(),
-            _json_array(_json(F("follow_on_of__identifier"))),
-        ),
-        # Where the grant came from: the funder's file it was imported from, else the source
-        # staff entered it from.
-        "dataSource": _json(_data_source()),
-    }
-    if site_url:
-        members["url"] = _json(_concat(Value(site_url), _award_path()))
-    return _json_members(**members)
-
-
-def giving_package(
-    awards,
-    *,
-    site_url: str = "",
-    issued: datetime.date | None = None,
-    chunk_size: int = CHUNK_SIZE,
-) -> Iterator[str]:
-    """A 360Giving data package (standard 1.4) of the awards, valid against the package
-    schema. ``site_url`` ("https://example.org") adds each grant's page as its url and the
-    site as the publisher's website; ``issued`` defaults to today.
-
-    Raises NothingToExport straight away, before anything is streamed, when there are no
-    awards: the standard forbids a package with no grants.
-
-    360Giving needs a full award date. Where the source gave only a year or a month, the
-    date is the first day of that period, ``awardDatePrecision`` says "year" or "month",
-    and a sentence at the end of the description says the same for people. Organisations
-    are identified by org-id where the record has one and by 360G-MMIP-ORG-<slug>
-    otherwise; workstreams are classifications. Two queries: whether there are any awards,
-    then the grants."""
-    if not awards.exists():
-        raise NothingToExport("No awards match this filter, so there is no 360Giving file.")
-    site_url = site_url.rstrip("/")
-    metadata = {
-        "version": GIVING_VERSION,
-        "title": f"{PUBLISHER_NAME}: funding awards",
-        "description": (
-            "Funding awards in the public record of the Medicines Manufacturing Industry "
-            "Partnership, as selected in its funding explorer."
-        ),
-        "issued": (issued or datetime.date.today()).isoformat(),
-        "publisher": {"name": PUBLISHER_NAME, **({"website": site_url} if site_url else {})},
-        "license": DATA_LICENCE_URL,
-    }
-    return _giving_chunks(awards, metadata, _grant(site_url), chunk_size)
-
-
-def _giving_chunks(awards, metadata: dict, grant, chunk_size: int) -> Iterator[str]:
-    # Metadata first, so that anyone opening the file sees what it is before the grants.
-    yield json.dumps(metadata, ensure_ascii=False)[:-1] + ', "grants": ['
-    yield from _chunks(_separated(_lines(awards, grant, chunk_size), "\n", ",\n"), chunk_size)
     yield "\n]}\n"
