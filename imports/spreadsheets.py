@@ -2,11 +2,12 @@
 (360Giving's own converter) with the standard's schema kept in the repository, and the cell
 each value came from, so that a problem can name its row and column.
 
-A spreadsheet is small beside a JSON file of the same grants, but an Excel workbook is a
-zip archive and can unpack to far more than it looks ("a zip bomb"): its unpacked size is
-checked before anything reads it, against IMPORT_MAX_SPREADSHEET_MEGABYTES, and so is the
-empty space of its sheets, which costs nothing to store and everything to read. openpyxl reads
-its XML through defusedxml, which refuses the XML bombs of entities that expand.
+flattentool reads a spreadsheet whole, into many times its size in memory, so a CSV file may
+be at most IMPORT_MAX_SPREADSHEET_MEGABYTES. An Excel workbook is a zip archive and can unpack
+to far more than it looks ("a zip bomb"): its unpacked size is checked against the same limit
+before anything reads it, and so is the empty space of its sheets, which costs nothing to
+store and everything to read. openpyxl reads its XML through defusedxml, which refuses the
+XML bombs of entities that expand.
 """
 
 import tempfile
@@ -96,6 +97,7 @@ def convert(path: Path, kind: str) -> Converted:
             _check_sheet_extents(path)
             reader = _GrantsWorkbook(input_name=str(path), **_reader_options())
         else:
+            _check_csv_size(path)
             text, encoding_note = _decoded_csv(path)
             if encoding_note:
                 notes.append(encoding_note)
@@ -172,7 +174,20 @@ def _check_unpacked_size(path: Path) -> None:
                 else ""
             )
             + f". This site reads workbooks of up to {settings.IMPORT_MAX_SPREADSHEET_MEGABYTES} MB "
-            "unpacked, and none that swell so much: save the grants as CSV, or as a smaller workbook."
+            "unpacked, and none that swell so much: import the grants as a 360Giving JSON file, "
+            "or as smaller workbooks."
+        )
+
+
+def _check_csv_size(path: Path) -> None:
+    """flattentool reads a CSV file whole, into many times its size in memory."""
+    size = path.stat().st_size
+    if size > settings.IMPORT_MAX_SPREADSHEET_MEGABYTES * 1024 * 1024:
+        raise FileRefused(
+            f"The CSV file is {size / 1024 / 1024:.1f} MB; this site reads spreadsheets of up "
+            f"to {settings.IMPORT_MAX_SPREADSHEET_MEGABYTES} MB, as a spreadsheet is read whole. "
+            "Import the grants as a 360Giving JSON file, which is read as a stream, or as "
+            "smaller CSV files."
         )
 
 

@@ -162,6 +162,20 @@ def test_a_csv_with_a_byte_order_mark_keeps_its_first_column(tmp_path):
     assert grant_file.notes == []
 
 
+def test_a_csv_over_the_spreadsheet_limit_is_refused_before_it_is_read(tmp_path, settings):
+    settings.IMPORT_MAX_SPREADSHEET_MEGABYTES = 1
+    path = gf.write_csv(tmp_path, gf.realistic_package(4000)["grants"])
+    assert 1024 * 1024 < path.stat().st_size < settings.IMPORT_MAX_MEGABYTES * 1024 * 1024
+
+    started = time.perf_counter()
+    message = refusal(path)
+
+    assert "this site reads spreadsheets of up to 1 MB, as a spreadsheet is read whole" in message
+    assert "as a 360Giving JSON file, which is read as a stream" in message
+    # Refused on its size: flattentool would take seconds to read 4,000 grants.
+    assert time.perf_counter() - started < 1
+
+
 def test_a_csv_of_no_grants_is_refused(tmp_path):
     assert "has no grants" in refusal(gf.write_csv(tmp_path, []))
 
