@@ -62,8 +62,23 @@ class ImportsReport:
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
             *(self.step_line(step) for step in TARGETS),
             "",
+            *self.busy(),
         ]
         return "\n".join(lines + verdict(self.misses))
+
+    def busy(self) -> list[str]:
+        """A warning, when other work shared the machine, that the times are not the steps'
+        own."""
+        cores = os.cpu_count() or 1
+        if self.measured.load <= cores:
+            return []
+        return [
+            f"**The machine was busy** with other work as the steps began (load average "
+            f"{self.measured.load:.1f} on {cores} cores), so the times include waits for a core "
+            "and are longer than the steps take alone: the CPU column is the steps' own. "
+            "Measure again on a quiet machine before taking a missed target as a regression.",
+            "",
+        ]
 
     def step_line(self, step: str) -> str:
         label, seconds_target, memory_target = TARGETS[step]
