@@ -36,9 +36,10 @@ migrate: install
 demo-data: migrate
 	$(BIN)/python manage.py loaddata fixtures/*.json
 
-# A worker runs beside the web server, for the background jobs (large imports): it stops
-# when the server does, and with Ctrl+C it finishes the job in hand first.
-WITH_WORKER = $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+# A worker runs beside the web server, for the background jobs (large imports), on the queue
+# the settings chose (the database's, or Redis with TASKS_BACKEND=rq): it stops when the
+# server does, and with Ctrl+C it finishes the job in hand first.
+WITH_WORKER = $(BIN)/python manage.py worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT;
 
 run: demo-data
@@ -65,9 +66,10 @@ loadtest: demo-data
 
 # The funding explorer and downloads at 100,000 synthetic awards, and /progress/ and a
 # workstream's page at 10,000 synthetic milestones, in a database of its own
-# (<configured name>_bench, or BENCH_DATABASE_URL), then the main pages on the demo record (in
-# <that name>_demo), each made once and reused; figures go to docs/benchmarks.md.
-# BENCH_ARGS=--pages-only measures only the main pages.
+# (<configured name>_bench, or BENCH_DATABASE_URL); the import of those awards' 360Giving
+# export into an empty database (<that name>_import); then the main pages on the demo record
+# (in <that name>_demo), each made once and reused; figures go to docs/benchmarks.md.
+# BENCH_ARGS=--pages-only measures only the main pages, BENCH_ARGS=--imports-only only the import.
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 

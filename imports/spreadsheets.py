@@ -2,10 +2,12 @@
 (360Giving's own converter) with the standard's schema kept in the repository, and the cell
 each value came from, so that a problem can name its row and column.
 
-A spreadsheet is small beside a JSON file of the same grants, but an Excel workbook is a
-zip archive and can unpack to far more than it looks ("a zip bomb"): its unpacked size is
-checked before anything reads it, against IMPORT_MAX_SPREADSHEET_MEGABYTES. openpyxl reads
-its XML through defusedxml, which refuses the XML bombs of entities that expand.
+flattentool reads a spreadsheet whole, into many times its size in memory, so a CSV file may
+be at most IMPORT_MAX_SPREADSHEET_MEGABYTES. An Excel workbook is a zip archive and can unpack
+to far more than it looks ("a zip bomb"): its unpacked size is checked against the same limit
+before anything reads it, and so is the empty space of its sheets, which costs nothing to
+store and everything to read. openpyxl reads its XML through defusedxml, which refuses the
+XML bombs of entities that expand.
 """
 
 import tempfile
@@ -14,16 +16,26 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 from django.conf import settings
 from flattentool.exceptions import FlattenToolError
 from flattentool.input import CSVInput, XLSXInput
 from flattentool.schema import SchemaParser
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from mmip.standards import GRANT_SCHEMA
 
 ROOT = "grants"
 # A zip member that unpacks to more than this many times its packed size is no worksheet.
 ZIP_RATIO_LIMIT = 200
+# flattentool reads a worksheet cell by cell over the rectangle from A1 to its last cell, the
+# empty ones included: a few cells far apart (one in row 1,048,576) make a file of a few
+# kilobytes that takes minutes and gigabytes to read. So a sheet's rectangle may hold at most
+# this many times the cells written in it, plus an allowance for ordinary gaps.
+SPARSE_RATIO_LIMIT = 10
+SPARSE_ALLOWANCE_CELLS = 100_000
 _IDENTIFIER_HEADINGS = {"identifier", "id"}
 
 
@@ -82,8 +94,10 @@ def convert(path: Path, kind: str) -> Converted:
     with tempfile.TemporaryDirectory(prefix="mmip-import-") as directory:
         if kind == "xlsx":
             _check_unpacked_size(path)
+            _check_sheet_extents(path)
             reader = _GrantsWorkbook(input_name=str(path), **_reader_options())
         else:
+            _check_csv_size(path)
             text, encoding_note = _decoded_csv(path)
             if encoding_note:
                 notes.append(encoding_note)
@@ -160,8 +174,50 @@ def _check_unpacked_size(path: Path) -> None:
                 else ""
             )
             + f". This site reads workbooks of up to {settings.IMPORT_MAX_SPREADSHEET_MEGABYTES} MB "
-            "unpacked, and none that swell so much: save the grants as CSV, or as a smaller workbook."
+            "unpacked, and none that swell so much: import the grants as a 360Giving JSON file, "
+            "or as smaller workbooks."
         )
+
+
+def _check_csv_size(path: Path) -> None:
+    """flattentool reads a CSV file whole, into many times its size in memory."""
+    size = path.stat().st_size
+    if size > settings.IMPORT_MAX_SPREADSHEET_MEGABYTES * 1024 * 1024:
+        raise FileRefused(
+            f"The CSV file is {size / 1024 / 1024:.1f} MB; this site reads spreadsheets of up "
+            f"to {settings.IMPORT_MAX_SPREADSHEET_MEGABYTES} MB, as a spreadsheet is read whole. "
+            "Import the grants as a 360Giving JSON file, which is read as a stream, or as "
+            "smaller CSV files."
+        )
+
+
+def _check_sheet_extents(path: Path) -> None:
+    """Refuses a workbook with a sheet mostly empty space (SPARSE_RATIO_LIMIT), having read
+    it as a stream: openpyxl's read-only mode passes over the rows no cell is written in."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise FileRefused("The file is not a readable Excel workbook (.xlsx).") from None
+    try:
+        for sheet in book.worksheets:
+            # The sheet's own claim of its size may be false: count what is there.
+            sheet.reset_dimensions()
+            written = last_row = last_column = 0
+            for number, row in enumerate(sheet.iter_rows(), start=1):
+                for cell in row:
+                    if isinstance(cell, ReadOnlyCell):
+                        written += 1
+                        last_row, last_column = number, max(last_column, cell.column)
+            if last_row * last_column > SPARSE_RATIO_LIMIT * written + SPARSE_ALLOWANCE_CELLS:
+                raise FileRefused(
+                    f"The sheet “{sheet.title}” reaches row {last_row:,} and column "
+                    f"{get_column_letter(last_column)}, but only {written:,} of its cells are "
+                    "written: read whole, its empty cells would take minutes and more memory than "
+                    "an import is given. Delete the empty rows and columns between the grants and "
+                    "the stray cells far from them, or save the grants as CSV."
+                )
+    finally:
+        book.close()
 
 
 def _decoded_csv(path: Path) -> tuple[str, str]:

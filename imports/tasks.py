@@ -1,5 +1,6 @@
-"""The background jobs of imports, on django-tasks: a worker (`manage.py db_worker`) runs
-them from the queue in the database. The work itself is in imports/jobs.py."""
+"""The background jobs of imports, on django-tasks: a worker (`manage.py worker`) runs them
+from the queue, in the database or (TASKS_BACKEND=rq) in Redis. The work itself is in
+imports/jobs.py."""
 
 from django_tasks import task
 

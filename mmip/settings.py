@@ -4,6 +4,7 @@ environment through the small helpers below, development defaults that need noth
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -53,6 +54,15 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def redis_database(url: str) -> tuple | None:
+    """Where a Redis URL points: host, port and database number (0 when the URL names none)."""
+    if not url:
+        return None
+    parsed = urlsplit(url)
+    number = parsed.path.strip("/") or dict(parse_qsl(parsed.query)).get("db", "0")
+    return (parsed.hostname, parsed.port or 6379, int(number) if number.isdigit() else number)
 
 
 # A checkout's own settings for running manage.py directly: `make` writes `.env` once
@@ -275,24 +285,50 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # shared cache, not on one server's disk, so any app server can finish what another began.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
-# Imports of funders' 360Giving files (imports/): the largest file accepted, and the most an
-# Excel workbook may unpack to (a workbook is a zip archive, which can swell enormously).
+# Imports of funders' 360Giving files (imports/): the largest file accepted, and the most a
+# spreadsheet may hold unpacked, a CSV file's text or an Excel workbook's XML (a workbook is a
+# zip archive, which can swell enormously). flattentool reads a spreadsheet whole, at about
+# 50 MB of memory a megabyte of CSV, where a JSON package is streamed in little memory.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 200)
-IMPORT_MAX_SPREADSHEET_MEGABYTES = env_int("IMPORT_MAX_SPREADSHEET_MEGABYTES", 100)
+IMPORT_MAX_SPREADSHEET_MEGABYTES = env_int("IMPORT_MAX_SPREADSHEET_MEGABYTES", 25)
 # A preview or apply whose worker has said nothing for this long has stopped (its worker was
 # restarted); staff may run it again.
 IMPORT_JOB_SILENT_MINUTES = env_int("IMPORT_JOB_SILENT_MINUTES", 5)
 
 # Background jobs (django-tasks): large imports are previewed and applied by a worker
-# (`manage.py db_worker`, which `make run` and `make serve` start), queued in the database so
-# no other server is needed and queued jobs survive a restart. TASKS_BACKEND names another
-# backend, such as django-tasks-rq's on Redis, once installed (docs/deploy.md).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+# (`manage.py worker`, which `make run` and `make serve` start). By default they queue in the
+# database, so no other server is needed and queued jobs survive a restart; TASKS_BACKEND=rq
+# queues them in Redis through django-tasks-rq instead (docs/deploy.md), at TASKS_REDIS_URL.
+TASKS_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip() or "database"
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "").strip()
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq queues the background jobs in Redis: set TASKS_REDIS_URL to its "
+            "address, such as redis://127.0.0.1:6379/1."
+        )
+    if redis_database(TASKS_REDIS_URL) == redis_database(os.environ.get("REDIS_URL", "")):
+        raise ImproperlyConfigured(
+            "TASKS_REDIS_URL names the Redis database of the cache (REDIS_URL), which is emptied "
+            "whole (by a restore), queued jobs and all: give the jobs another database, such as "
+            "…/1 where the cache is …/0."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_REDIS_URL,
+            # RQ stops a job after 3 minutes unless told otherwise; the apply of a file at the
+            # size limit takes longer on a slow machine, and must never be cut off part-way
+            # for no reason but the clock (it would roll back and have to run again).
+            "DEFAULT_TIMEOUT": env_int("TASKS_JOB_TIMEOUT_SECONDS", 3600),
+        }
     }
-}
 
 # Security headers. Production defaults are strict; a local `make serve` over plain HTTP
 # turns off the HTTPS-only ones through the environment.

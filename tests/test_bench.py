@@ -32,7 +32,7 @@ def drop_database(name: str):
 @pytest.fixture
 def bench_name():
     name = f"{connection.settings_dict['NAME']}_benchtest"
-    made = (name, f"{name}_small", f"{name}_demo")
+    made = (name, f"{name}_small", f"{name}_demo", f"{name}_import")
     for leftover in made:
         drop_database(leftover)
     yield name
@@ -125,12 +125,77 @@ def test_measures_every_figure_in_a_database_of_its_own_and_reuses_it(bench_name
     assert connection.settings_dict["NAME"] == configured
     assert not Award.objects.exists()
 
+    assert_import_figures(section(benchmarks_file, "imports"), bench_name, awards=200)
+
     again = bench(database_name=bench_name, **small)
 
     assert f"Reusing 200 synthetic awards and 60 milestones in “{bench_name}”" in again
     assert "Filling" not in again
     # A full run times the main pages on the demo record too.
     assert "Main pages on the demo record" in section(benchmarks_file, "bench-pages")
+
+
+def assert_import_figures(written: str, bench_name: str, *, awards: int):
+    assert "Run on " in written and "cores" in written
+    assert (
+        f"of the {awards:,} synthetic awards of `generate_synthetic --seed 1 --awards {awards}` in "
+        f"`{bench_name}`"
+    ) in written
+    assert f"against `{bench_name}_import`, a database of the benchmark's own" in written
+    rows = {
+        # time, CPU, peak memory, memory before, new, unchanged, awards after, target
+        "Preview (a dry run) against the empty database": (awards, 0, 0, "under 30 s"),
+        "Import into the empty database": (awards, 0, awards, "under 60 s and 300 MB"),
+        "The same file again (changes nothing)": (0, awards, awards, "under 30 s"),
+    }
+    for step, (new, unchanged, after, target) in rows.items():
+        assert re.search(
+            rf"\| {re.escape(step)} \| {NUMBER} \| {NUMBER} \| \d+ \| \d+ \| {new:,} \| {unchanged:,} \| "
+            rf"{after:,} \| {target} \| (yes|\*\*no\*\*) \|",
+            written,
+        ), step
+    # Each step did what it should: a miss, if any, is of time or memory alone.
+    assert "new grants, not" not in written and "awards, not" not in written
+    assert "**All targets met.**" in written or "**Missed:**" in written
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_imports_only_times_the_import_of_the_synthetic_export_into_an_empty_database(
+    bench_name, benchmarks_file
+):
+    output = bench(database_name=bench_name, imports_only=True, awards=120)
+
+    assert f"Emptying “{bench_name}_import” to import into." in output
+    assert "Wrote the import's figures" in output
+    assert_import_figures(section(benchmarks_file, "imports"), bench_name, awards=120)
+    text = benchmarks_file.read_text()
+    assert "<!-- bench:start -->" not in text and "<!-- bench-pages:start -->" not in text
+    # The configured database was left alone.
+    assert not Award.objects.exists()
+
+    # Run again, the import database is emptied first: the import finds every grant new.
+    again = bench(database_name=bench_name, imports_only=True, awards=120)
+    assert "Reusing 120 synthetic awards" in again
+    assert_import_figures(section(benchmarks_file, "imports"), bench_name, awards=120)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_import_database_holding_records_the_benchmark_did_not_put_there_is_not_emptied(
+    bench_name, benchmarks_file
+):
+    from mmip.bench import importing
+
+    target = importing.target_database({**connection.settings_dict, "NAME": bench_name})
+    importing.ensure_exists(target)
+    with importing.switched_to(target):
+        call_command("migrate", interactive=False, verbosity=0)
+        AwardFactory()
+    with pytest.raises(CommandError, match="holds awards the benchmark did not import"):
+        importing.emptied(target, say=lambda message: None)
+    with importing.switched_to(target):
+        assert Award.objects.count() == 1
 
 
 def test_refuses_to_run_in_the_configured_database(monkeypatch, benchmarks_file):

@@ -12,6 +12,8 @@ from funding.models import Award
 from imports.models import DatasetImport
 from tests import giving_files as gf
 from tests.factories import WorkstreamFactory
+from tests.test_import_jobs_rq import database_url
+from tests.test_settings_and_setup import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,21 @@ def test_a_file_that_cannot_be_read_is_refused_in_words(tmp_path):
         command(path)
     with pytest.raises(CommandError, match="There is no file at"):
         command(tmp_path / "missing.json")
+
+
+@pytest.mark.slow
+def test_the_size_limit_is_set_from_the_environment(tmp_path):
+    path = gf.write_json(tmp_path, gf.realistic_package(3000))
+    assert path.stat().st_size > 1024 * 1024
+
+    done = run_manage(
+        "import_360giving",
+        str(path),
+        IMPORT_MAX_MEGABYTES="1",
+        DEBUG="true",
+        DATABASE_URL=database_url(),
+    )
+
+    assert done.returncode != 0
+    assert "this site imports files of up to 1 MB" in done.stderr
+    assert not Award.objects.exists()

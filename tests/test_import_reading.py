@@ -4,9 +4,11 @@ column; and every file that cannot be read refused with a message in plain words
 
 import io
 import json
+import time
 import tracemalloc
 import zipfile
 
+import openpyxl
 import pytest
 
 from imports.reading import FileRefused, open_grant_file
@@ -160,6 +162,20 @@ def test_a_csv_with_a_byte_order_mark_keeps_its_first_column(tmp_path):
     assert grant_file.notes == []
 
 
+def test_a_csv_over_the_spreadsheet_limit_is_refused_before_it_is_read(tmp_path, settings):
+    settings.IMPORT_MAX_SPREADSHEET_MEGABYTES = 1
+    path = gf.write_csv(tmp_path, gf.realistic_package(4000)["grants"])
+    assert 1024 * 1024 < path.stat().st_size < settings.IMPORT_MAX_MEGABYTES * 1024 * 1024
+
+    started = time.perf_counter()
+    message = refusal(path)
+
+    assert "this site reads spreadsheets of up to 1 MB, as a spreadsheet is read whole" in message
+    assert "as a 360Giving JSON file, which is read as a stream" in message
+    # Refused on its size: flattentool would take seconds to read 4,000 grants.
+    assert time.perf_counter() - started < 1
+
+
 def test_a_csv_of_no_grants_is_refused(tmp_path):
     assert "has no grants" in refusal(gf.write_csv(tmp_path, []))
 
@@ -181,8 +197,6 @@ def test_a_workbook_gives_the_grants_of_its_grant_sheet_only(tmp_path):
 def test_a_workbook_without_an_identifier_column_is_refused(tmp_path):
     path = gf.write_xlsx(tmp_path, [], notes_sheet=True)
     workbook_without = tmp_path / "other.xlsx"
-    import openpyxl
-
     book = openpyxl.load_workbook(path)
     del book["Grants"]
     book.save(workbook_without)
@@ -200,6 +214,35 @@ def test_a_workbook_that_swells_when_unpacked_is_refused_before_it_is_read(tmp_p
     message = refusal(bomb)
     assert "The workbook unpacks to 50 MB" in message
     assert "times its packed size" in message
+
+
+def test_a_workbook_of_cells_far_apart_is_refused_before_it_is_read_whole(tmp_path):
+    """A few kilobytes with one stray cell in Excel's last row: read whole, cell by cell over
+    the rectangle up to it, it would take minutes and gigabytes."""
+    path = gf.write_xlsx(tmp_path, [gf.grant(0)])
+    book = openpyxl.load_workbook(path)
+    book["Grants"].cell(row=1_048_576, column=2, value="stray")
+    book.save(path)
+    assert path.stat().st_size < 20 * 1024
+
+    started = time.perf_counter()
+    message = refusal(path)
+
+    assert message.startswith("The sheet “Grants” reaches row 1,048,576 and column R, but only ")
+    assert "Delete the empty rows and columns" in message
+    assert time.perf_counter() - started < 10
+
+
+def test_a_workbook_with_ordinary_gaps_is_read(tmp_path):
+    path = gf.write_xlsx(tmp_path, [gf.grant(n) for n in range(3)])
+    book = openpyxl.load_workbook(path)
+    sheet = book["Grants"]
+    sheet.cell(row=400, column=1, value=gf.grant(3)["id"])  # rows left empty between grants
+    sheet.cell(row=1, column=60, value="Our own notes")  # and a column far to the right
+    book.save(path)
+
+    grant_file = open_grant_file(path, "grants.xlsx")
+    assert grant_file.count == 4
 
 
 def test_a_workbook_over_the_unpacked_limit_is_refused(tmp_path, settings):

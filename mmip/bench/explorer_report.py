@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mmip.bench.databases import SEED
 from mmip.bench.explorer import DOWNLOADS, AtScale
-from mmip.bench.report import counted, machine_description
+from mmip.bench.report import counted, machine_description, verdict
 
 PAGE_P95_TARGET_MS = 100
 DOWNLOAD_SECONDS_TARGET = 5
@@ -77,11 +77,7 @@ class Report:
             "queries per page independent of the size of the record.",
             "",
         ]
-        if self.misses:
-            lines += ["**Missed:**", "", *(f"- {miss}" for miss in self.misses)]
-        else:
-            lines.append("**All targets met.**")
-        return "\n".join(lines)
+        return "\n".join(lines + verdict(self.misses))
 
     def page_times(self) -> list[str]:
         lines = [

@@ -55,6 +55,13 @@ def counted(number: int, thing: str, things: str = "") -> str:
     return f"{number:,} {thing if number == 1 else things or thing + 's'}"
 
 
+def verdict(misses: list[str]) -> list[str]:
+    """A section's last lines: each target missed, or that all were met."""
+    if misses:
+        return ["**Missed:**", "", *(f"- {miss}" for miss in misses)]
+    return ["**All targets met.**"]
+
+
 def write_section(name: str, body: str) -> Path:
     """Replace (or append) the section between the markers named `name`."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"

@@ -1,21 +1,24 @@
 """manage.py bench (`make bench`): the funding explorer and its downloads at 100,000 awards,
-/progress/ and a workstream's page with 10,000 milestones beside them, and the main pages on
-the demo record.
+/progress/ and a workstream's page with 10,000 milestones beside them, the import of those
+awards' 360Giving export into an empty database, and the main pages on the demo record.
 
 It never touches the configured database: it works in databases of its own on the same
 server (mmip/bench/databases.py), made on the first run and reused after. The explorer's
-figures go into the "bench" section of docs/benchmarks.md (mmip/bench/explorer.py), the main
-pages' into the "bench-pages" section (mmip/bench/demo_pages.py).
+figures go into the "bench" section of docs/benchmarks.md (mmip/bench/explorer.py), the
+import's into the "imports" section (mmip/bench/importing.py), the main pages' into the
+"bench-pages" section (mmip/bench/demo_pages.py).
 """
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mmip.bench import explorer, progress_pages
+from mmip.bench import explorer, importing, progress_pages
 from mmip.bench.databases import bench_database, beside, switched_to
 from mmip.bench.demo_pages import markdown, measure_demo_pages
 from mmip.bench.explorer_report import Report
+from mmip.bench.importing_report import ImportsReport
 from mmip.bench.measure import measuring
 from mmip.bench.report import write_section
 from mmip.bench.synthetic import default_milestones
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         "Measure the funding explorer's pages and full downloads at 100,000 synthetic awards, and "
         "/progress/ and a workstream's page with 10,000 synthetic milestones and their reporting, "
         "in a separate database (<configured name>_bench or BENCH_DATABASE_URL, created and reused), "
+        "the import of those awards' 360Giving export into an empty database (<that name>_import), "
         "and the main pages on the demo record (in <that name>_demo), and write the figures to "
         "docs/benchmarks.md."
     )
@@ -61,15 +65,30 @@ class Command(BaseCommand):
             "--database-name",
             help="Name of the benchmark database (default <configured name>_bench).",
         )
-        parser.add_argument(
+        only = parser.add_mutually_exclusive_group()
+        only.add_argument(
             "--pages-only",
             action="store_true",
             help="Measure only the main pages on the demo record (quick: no synthetic record).",
+        )
+        only.add_argument(
+            "--imports-only",
+            action="store_true",
+            help="Measure only the import of the synthetic awards' 360Giving export.",
         )
         parser.add_argument(
             "--download",
             choices=sorted(explorer.DOWNLOADS),
             help="Internal: run one download in this process and print its figures.",
+        )
+        parser.add_argument(
+            "--import-step",
+            choices=importing.STEPS,
+            help="Internal: run one step of the import of --import-file in this process and "
+            "print its figures.",
+        )
+        parser.add_argument(
+            "--import-file", type=Path, help="Internal: the file --import-step reads."
         )
 
     def handle(self, *args, **options):
@@ -77,10 +96,16 @@ class Command(BaseCommand):
         big = bench_database(options["database_name"])
         if not options["pages_only"]:
             explorer.check_urls()
+        if not (options["pages_only"] or options["imports_only"]):
             progress_pages.check_urls()
         if options["download"]:
             with switched_to(big), measuring():
                 self.stdout.write(json.dumps(explorer.download_figures(options["download"])))
+            return
+        if options["import_step"]:
+            with switched_to(importing.target_database(big)), measuring():
+                figures = importing.step_figures(options["import_step"], options["import_file"])
+            self.stdout.write(json.dumps(figures))
             return
         if options["milestones"] is None:
             options["milestones"] = default_milestones(options["awards"])
@@ -89,6 +114,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--{option.replace('_', '-')} must be at least 1.")
         timing = {"warmup": options["warmup"], "repeat": options["repeat"], "say": self.say}
 
+        if options["imports_only"]:
+            self.measure_imports(big, options)
+            return
         if not options["pages_only"]:
             measured = explorer.measure_at_scale(
                 big,
@@ -100,15 +128,29 @@ class Command(BaseCommand):
                 verbosity=self.verbosity,
                 **timing,
             )
-            report = Report(measured)
-            path = write_section("bench", report.markdown())
-            self.stdout.write(self.style.SUCCESS(f"Wrote the benchmark figures to {path}"))
-            for miss in report.misses:
-                self.stdout.write(self.style.WARNING(f"Missed: {miss}"))
+            self.written("bench", Report(measured), "the benchmark figures")
+            self.measure_imports(big, options)
 
         pages = measure_demo_pages(beside(big, "demo"), **timing)
         path = write_section("bench-pages", markdown(pages))
         self.stdout.write(self.style.SUCCESS(f"Wrote the main pages' figures to {path}"))
+
+    def measure_imports(self, big: dict, options):
+        measured = importing.measure_imports(
+            big,
+            awards=options["awards"],
+            milestones=options["milestones"],
+            say=self.say,
+            verbosity=self.verbosity,
+        )
+        self.written("imports", ImportsReport(measured), "the import's figures")
+
+    def written(self, section: str, report, what: str):
+        """Writes a report's section of docs/benchmarks.md, and says what it missed."""
+        path = write_section(section, report.markdown())
+        self.stdout.write(self.style.SUCCESS(f"Wrote {what} to {path}"))
+        for miss in report.misses:
+            self.stdout.write(self.style.WARNING(f"Missed: {miss}"))
 
     def say(self, message: str):
         if self.verbosity >= 1:
