@@ -12,11 +12,13 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mmip.bench import explorer, progress_pages
+from mmip.bench import api, explorer, peer, progress_pages
+from mmip.bench.api_report import ApiReport
 from mmip.bench.databases import bench_database, beside, switched_to
 from mmip.bench.demo_pages import markdown, measure_demo_pages
 from mmip.bench.explorer_report import Report
 from mmip.bench.measure import measuring
+from mmip.bench.peer_report import PeerReport
 from mmip.bench.report import write_section
 from mmip.bench.synthetic import default_milestones
 
@@ -61,10 +63,21 @@ class Command(BaseCommand):
             "--database-name",
             help="Name of the benchmark database (default <configured name>_bench).",
         )
-        parser.add_argument(
+        only = parser.add_mutually_exclusive_group()
+        only.add_argument(
             "--pages-only",
             action="store_true",
             help="Measure only the main pages on the demo record (quick: no synthetic record).",
+        )
+        only.add_argument(
+            "--api-only",
+            action="store_true",
+            help="Measure only the JSON API's award list and summary at scale.",
+        )
+        only.add_argument(
+            "--peer-only",
+            action="store_true",
+            help="Measure only the explorer against Datasette serving the same awards.",
         )
         parser.add_argument(
             "--download",
@@ -75,9 +88,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
         big = bench_database(options["database_name"])
-        if not options["pages_only"]:
+        alone = [part for part in ("pages", "api", "peer") if options[f"{part}_only"]]
+        runs = {part: not alone or alone == [part] for part in ("explorer", "api", "peer", "pages")}
+        if runs["explorer"] or runs["peer"]:
             explorer.check_urls()
+        if runs["explorer"]:
             progress_pages.check_urls()
+        if runs["api"]:
+            api.check_urls()
+        if runs["peer"]:
+            peer.check_installed()
         if options["download"]:
             with switched_to(big), measuring():
                 self.stdout.write(json.dumps(explorer.download_figures(options["download"])))
@@ -88,27 +108,44 @@ class Command(BaseCommand):
             if options[option] < 1:
                 raise CommandError(f"--{option.replace('_', '-')} must be at least 1.")
         timing = {"warmup": options["warmup"], "repeat": options["repeat"], "say": self.say}
+        scale = {
+            "awards": options["awards"],
+            "milestones": options["milestones"],
+            "verbosity": self.verbosity,
+            **timing,
+        }
+        compare = {
+            "compare_awards": options["compare_awards"],
+            "compare_milestones": default_milestones(options["compare_awards"]),
+        }
 
-        if not options["pages_only"]:
+        if runs["explorer"]:
             measured = explorer.measure_at_scale(
-                big,
-                awards=options["awards"],
-                milestones=options["milestones"],
-                compare_awards=options["compare_awards"],
-                compare_milestones=default_milestones(options["compare_awards"]),
-                download_runs=options["download_runs"],
-                verbosity=self.verbosity,
-                **timing,
+                big, download_runs=options["download_runs"], **scale, **compare
             )
-            report = Report(measured)
-            path = write_section("bench", report.markdown())
-            self.stdout.write(self.style.SUCCESS(f"Wrote the benchmark figures to {path}"))
-            for miss in report.misses:
-                self.stdout.write(self.style.WARNING(f"Missed: {miss}"))
+            self.write("bench", Report(measured), "the benchmark figures")
+        if runs["api"]:
+            self.write(
+                "bench-api",
+                ApiReport(api.measure_api(big, **scale, **compare)),
+                "the API's figures",
+            )
+        if runs["peer"]:
+            self.write(
+                "bench-peer",
+                PeerReport(peer.side_by_side(big, **scale)),
+                "the figures against Datasette",
+            )
+        if runs["pages"]:
+            pages = measure_demo_pages(beside(big, "demo"), **timing)
+            path = write_section("bench-pages", markdown(pages))
+            self.stdout.write(self.style.SUCCESS(f"Wrote the main pages' figures to {path}"))
 
-        pages = measure_demo_pages(beside(big, "demo"), **timing)
-        path = write_section("bench-pages", markdown(pages))
-        self.stdout.write(self.style.SUCCESS(f"Wrote the main pages' figures to {path}"))
+    def write(self, section: str, report, what: str):
+        path = write_section(section, report.markdown())
+        self.stdout.write(self.style.SUCCESS(f"Wrote {what} to {path}"))
+        for miss in report.misses:
+            self.stdout.write(self.style.WARNING(f"Missed: {miss}"))
 
     def say(self, message: str):
         if self.verbosity >= 1:
