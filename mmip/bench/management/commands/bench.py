@@ -1,11 +1,13 @@
 """manage.py bench (`make bench`): the funding explorer and its downloads at 100,000 awards,
-/progress/ and a workstream's page with 10,000 milestones beside them, and the main pages on
+/progress/ and a workstream's page with 10,000 milestones beside them, the JSON API's awards
+at that scale, the explorer against Datasette serving the same awards, and the main pages on
 the demo record.
 
 It never touches the configured database: it works in databases of its own on the same
 server (mmip/bench/databases.py), made on the first run and reused after. The explorer's
-figures go into the "bench" section of docs/benchmarks.md (mmip/bench/explorer.py), the main
-pages' into the "bench-pages" section (mmip/bench/demo_pages.py).
+figures go into the "bench" section of docs/benchmarks.md (mmip/bench/explorer.py), the
+API's into "bench-api" (mmip/bench/api.py), the comparison with Datasette into "bench-peer"
+(mmip/bench/peer.py) and the main pages' into "bench-pages" (mmip/bench/demo_pages.py).
 """
 
 import json
@@ -28,8 +30,9 @@ class Command(BaseCommand):
         "Measure the funding explorer's pages and full downloads at 100,000 synthetic awards, and "
         "/progress/ and a workstream's page with 10,000 synthetic milestones and their reporting, "
         "in a separate database (<configured name>_bench or BENCH_DATABASE_URL, created and reused), "
-        "and the main pages on the demo record (in <that name>_demo), and write the figures to "
-        "docs/benchmarks.md."
+        "the JSON API's award list and summary there, the explorer against Datasette serving the "
+        "same awards, and the main pages on the demo record (in <that name>_demo), and write the "
+        "figures to docs/benchmarks.md."
     )
 
     def add_arguments(self, parser):
