@@ -304,6 +304,7 @@ def api_figures(deep_median: float, sizes: tuple[int, int]) -> ApiAtScale:
         queries={label: queries(9) for label, _ in endpoints},
         compared={label: queries(9) for label in [*medians, *per_page]},
         deep_page=200,
+        first_and_deep=[20.0, deep_median],
         sizes=per_page,
     )
 

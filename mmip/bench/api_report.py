@@ -32,7 +32,8 @@ class ApiReport:
             "filtered page's query string. The summary's figures stay in the shared cache, as "
             "in production, so it is timed as every request after the first finds it. Page "
             f"{measured.deep_page} is reached by following the `next` links from page 1, 25 "
-            "awards a page.",
+            "awards a page, and timed against page 1 with the two requested in turn, so that both meet "
+            "the same moments of the machine.",
             "",
             "| request | median (ms) | p95 (ms) | queries | size (kB) | target (p95) | met |",
             "| --- | ---: | ---: | ---: | ---: | --- | --- |",
@@ -79,20 +80,20 @@ class ApiReport:
     def deep(self) -> list[str]:
         measured = self.measured
         deep = deep_label(measured.deep_page)
-        first, last = measured.timings[LIST], measured.timings[deep]
+        first, last = measured.first_and_deep
         first_q, last_q = measured.queries[LIST]["count"], measured.queries[deep]["count"]
-        ratio = last["median"] / first["median"]
+        ratio = last / first
         met = ratio <= 1 + DEEP_ALLOWANCE and first_q == last_q
         if not met:
             self.misses.append(
-                f"Page {measured.deep_page}: median {last['median']:.1f} ms and {last_q} queries, "
-                f"against page 1's {first['median']:.1f} ms and {first_q}."
+                f"Page {measured.deep_page}: median {last:.1f} ms and {last_q} queries, "
+                f"against page 1's {first:.1f} ms and {first_q}."
             )
         return [
-            f"| page | median (ms) | queries | page {measured.deep_page} against page 1 | met |",
+            f"| page, timed in turn with the other | median (ms) | queries | page {measured.deep_page} against page 1 | met |",
             "| --- | ---: | ---: | ---: | --- |",
-            f"| 1 | {first['median']:.1f} | {first_q} | | |",
-            f"| {measured.deep_page} | {last['median']:.1f} | {last_q} | {ratio:.2f} times | "
+            f"| 1 | {first:.1f} | {first_q} | | |",
+            f"| {measured.deep_page} | {last:.1f} | {last_q} | {ratio:.2f} times | "
             f"{'yes' if met else '**no**'} |",
         ]
 
