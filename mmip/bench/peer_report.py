@@ -1,7 +1,7 @@
 """The "bench-peer" section of docs/benchmarks.md: the explorer's throughput as a ratio to
 Datasette's on the same awards, and where the explorer's time goes when it falls short."""
 
-from mmip.bench.peer import DATASETTE_SETTINGS, PAGE_SIZE, SEARCHED, Peer
+from mmip.bench.peer import DATASETTE_SETTINGS, PAGE_SIZE, PROFILED, SEARCHED, Peer
 from mmip.bench.report import counted, machine_description
 
 RATIO_TARGET = 1.5
@@ -26,7 +26,7 @@ class PeerReport:
             f"Run on {machine_description()}.",
             "",
             f"**Record:** the {measured.exported:,} public awards of the {measured.awards:,} "
-            "synthetic awards above, exported with sqlite-utils (in "
+            "synthetic awards of the benchmark's database, exported with sqlite-utils (in "
             f"{measured.export_seconds:.1f} s) into a SQLite file: title, description, the "
             "funder's, recipient's and programme's names, amount and date, with FTS5 full-text "
             f"search on {', '.join(SEARCHED)} and indexes on the funder and the date.",
@@ -50,8 +50,9 @@ class PeerReport:
             "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
             *self.rows(),
             "",
-            "**Where one explorer request goes with its figures afresh** (in the benchmark's "
-            "process, through the test client, so without HTTP and gunicorn):",
+            "**Where an explorer request goes with its figures afresh** (in the benchmark's "
+            "process, through the test client, so without HTTP and gunicorn; the request of "
+            f"median time of {PROFILED}):",
             "",
             *self.profiles(),
             "",
@@ -83,7 +84,7 @@ class PeerReport:
                 python_ms = max(0.0, profile["total_ms"] - profile["db_ms"])
                 self.misses.append(
                     f"{page['label']}: {ratio:.2f} times Datasette's throughput, target "
-                    f"{RATIO_TARGET} times. With its figures afresh one request took "
+                    f"{RATIO_TARGET} times. With its figures afresh a request took "
                     f"{profile['total_ms']:.0f} ms: {profile['db_ms']:.0f} ms in its "
                     f"{counted(profile['count'], 'query', 'queries')} and {python_ms:.0f} ms in "
                     "Python (view and templates)."
