@@ -66,10 +66,13 @@ loadtest: demo-data
 
 # The funding explorer and downloads at 100,000 synthetic awards, and /progress/ and a
 # workstream's page at 10,000 synthetic milestones, in a database of its own
-# (<configured name>_bench, or BENCH_DATABASE_URL); the import of those awards' 360Giving
-# export into an empty database (<that name>_import); then the main pages on the demo record
-# (in <that name>_demo), each made once and reused; figures go to docs/benchmarks.md.
-# BENCH_ARGS=--pages-only measures only the main pages, BENCH_ARGS=--imports-only only the import.
+# (<configured name>_bench, or BENCH_DATABASE_URL); the JSON API's award list and summary
+# there; the explorer against Datasette serving the same awards (both over loopback HTTP);
+# the import of those awards' 360Giving export into an empty database (<that name>_import);
+# then the main pages on the demo record (in <that name>_demo), each database made once and
+# reused; figures go to docs/benchmarks.md. BENCH_ARGS=--pages-only measures only the main
+# pages, --api-only only the API, --peer-only only the explorer against Datasette,
+# --imports-only only the import.
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 

@@ -6,7 +6,7 @@ has one, with its shapes (a grant's organisations and programme are lists)."""
 
 import re
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -138,22 +138,27 @@ class AwardSerializer(serializers.Serializer):
         award.public_programme = (
             programme if programme is not None and programme.is_public else None
         )
-        follow_on = award.follow_on_of  # prefetched public awards only: None otherwise
-        award.related_activity = [follow_on.identifier] if follow_on is not None else []
+        follows_on_from = award.follows_on_from  # a public award's identifier, or None
+        award.related_activity = [follows_on_from] if follows_on_from is not None else []
         return super().to_representation(award)
 
 
 def with_what_awards_name(awards):
-    """The awards with the rows their representation names: their public workstreams and the
-    award each follows on from if public, one query each for a whole page. Prefetching (not
-    joining) leaves the filter's own query as the explorer's, so both share cached figures."""
-    return awards.prefetch_related(
+    """The awards with what their representation names: their public workstreams, one query
+    for a whole page, and the identifier of the award each follows on from if public, read
+    in the list's own query. (A prefetch of that award would be one query more on pages that
+    hold a follow-on and none on pages that do not: a page's queries would depend on what it
+    shows.) The figures are the filter's own query's, unannotated, so the explorer and the
+    API share them."""
+    follows_on_from = Award.objects.public().filter(pk=OuterRef("follow_on_of_id"))
+    return awards.annotate(
+        follows_on_from=Subquery(follows_on_from.values("identifier")[:1])
+    ).prefetch_related(
         Prefetch(
             "workstreams",
             queryset=Workstream.objects.public().order_by("slug"),
             to_attr="public_workstreams",
         ),
-        Prefetch("follow_on_of", queryset=Award.objects.public().only("identifier")),
     )
 
 

@@ -76,6 +76,16 @@ class Key:
             beyond |= Q(**{f"{self.path}__isnull": True})
         return beyond
 
+    def not_before(self, value) -> Q:
+        """Rows that sort at value or after it in this column alone."""
+        if value is None:
+            # The NULLs and what follows them: only NULLs if they come last, else every row.
+            return Q(**{f"{self.path}__isnull": True}) if self.nulls_last else Q()
+        not_before = Q(**{f"{self.path}__{'lte' if self.descending else 'gte'}": value})
+        if self.nulls_last and self.field.null:
+            not_before |= Q(**{f"{self.path}__isnull": True})
+        return not_before
+
     def same(self, value) -> Q:
         return Q(**{f"{self.path}__isnull": True}) if value is None else Q(**{self.path: value})
 
@@ -121,13 +131,16 @@ def _unique(model, key: Key) -> bool:
 
 
 def after(keys: list[Key], values: list) -> Q:
-    """The rows that come after a row with these values, in the order of keys."""
+    """The rows that come after a row with these values, in the order of keys. The first
+    key's bound is said again on its own: it changes no row, but PostgreSQL reads the
+    alternatives above only as a filter, while a plain bound on the first column is one
+    its index starts from, so a page deep in the list costs what the first page does."""
     condition = Q(pk__in=[])
     same_so_far = Q()
     for key, value in zip(keys, values, strict=True):
         condition |= same_so_far & key.beyond(value)
         same_so_far &= key.same(value)
-    return condition
+    return keys[0].not_before(values[0]) & condition
 
 
 def _plain(value):

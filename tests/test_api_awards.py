@@ -337,9 +337,9 @@ def test_the_awards_cost_the_same_queries_for_3_awards_as_for_30(client, setting
     # Last-Modified), then once made 3 whether a write is under way and 4 the generation
     # again (pagecache.made_at); throttling, off here, adds one (tests/test_api_caching.py).
     # The list adds 5 the summary (its count), 6 to 9 the totals by year, by funder, the
-    # funders' names and by the recipients' region (figures the explorer keeps together),
-    # 10 the page of awards with their parties and 11 their public workstreams. (The awards
-    # they follow on from are a twelfth where one of the page follows on.)
+    # funders' names and by the recipients' region (figures the explorer keeps together), 10
+    # the page of awards with their parties and the awards they follow on from, and 11 their
+    # public workstreams, whether or not an award of the page follows on from another.
     assert count_queries(client, AWARDS) == 11
     # The filter adds 1 the funder's slug checked, 2 the workstream's, 3 the organisations
     # the search words name.
@@ -358,11 +358,21 @@ def test_the_awards_cost_the_same_queries_for_3_awards_as_for_30(client, setting
     assert count_queries(client, url_with(AWARDS, leaving_out)) == 15
 
 
+def test_a_page_holding_a_follow_on_costs_the_same_queries_as_one_without(client, settings):
+    settings.RECORD_FIGURES_CACHE_SECONDS = 0
+    AwardFactory.create_batch(3)
+    without = count_queries(client, AWARDS)
+
+    AwardFactory(follow_on_of=AwardFactory())
+
+    assert count_queries(client, AWARDS) == without
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_an_award_costs_the_same_queries_whatever_it_names(client, size):
     awards_for_counting(size)
     award = AwardFactory(follow_on_of=AwardFactory())
     award.workstreams.add(*[WorkstreamFactory() for _ in range(size)])
-    # The four of every answer, 5 the award with its parties, 6 its public workstreams and
-    # 7 the award it follows on from.
-    assert count_queries(client, f"{AWARDS}{award.identifier}/") == 7
+    # The four of every answer, 5 the award with its parties and the award it follows on
+    # from, and 6 its public workstreams.
+    assert count_queries(client, f"{AWARDS}{award.identifier}/") == 6

@@ -192,3 +192,7 @@ def test_a_deep_page_is_found_by_its_sort_values_not_by_counting_rows(client, aw
     assert "OFFSET" not in sql
     assert "LIMIT 11" in sql
     assert '"funding_award"."award_date" <' in sql
+    # The first sort column's bound also on its own, where the date's index starts from it
+    # (the alternatives of the later columns are only a filter): a deep page reads as few
+    # rows as the first.
+    assert '"funding_award"."award_date" <= ' in sql

@@ -3,6 +3,7 @@ its section of docs/benchmarks.md, and never touches the configured database."""
 
 import io
 import re
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import psycopg
@@ -13,8 +14,12 @@ from django.db import connection, connections
 from django.urls import path
 
 from funding.models import Award
+from mmip.bench import api, explorer_report
 from mmip.bench import report as benchmarking
+from mmip.bench.api import ApiAtScale
+from mmip.bench.api_report import ApiReport
 from mmip.bench.demo_pages import best_connected_organisation
+from mmip.bench.explorer import Download
 from mmip.models import Organisation
 from tests.factories import AwardFactory, OrganisationFactory, PartnershipFactory
 
@@ -120,19 +125,88 @@ def test_measures_every_figure_in_a_database_of_its_own_and_reuses_it(bench_name
             rf"\| {re.escape(download)} \| {NUMBER} \| 200 \| \d+ \| {NUMBER} \| \d+ \| \d+ \|",
             written,
         ), download
+    # The spreadsheet's awards are zipped, so it is timed and weighed only.
+    assert re.search(
+        r"\| 360Giving spreadsheet \(`/funding/360giving.xlsx`\) \| [\d.]+ \| not counted \| \d+ \|",
+        written,
+    )
     assert "**All targets met.**" in written or "**Missed:**" in written
+    check_api_section(section(benchmarks_file, "bench-api"))
+    check_peer_section(section(benchmarks_file, "bench-peer"))
+    # A full run times the main pages on the demo record too.
+    assert "Main pages on the demo record" in section(benchmarks_file, "bench-pages")
     # The configured database was left alone, and is still the one in use.
     assert connection.settings_dict["NAME"] == configured
     assert not Award.objects.exists()
 
     assert_import_figures(section(benchmarks_file, "imports"), bench_name, awards=200)
 
-    again = bench(database_name=bench_name, **small)
+    explorer_figures = section(benchmarks_file, "bench")
+    again = bench(database_name=bench_name, api_only=True, **small)
 
     assert f"Reusing 200 synthetic awards and 60 milestones in “{bench_name}”" in again
     assert "Filling" not in again
-    # A full run times the main pages on the demo record too.
-    assert "Main pages on the demo record" in section(benchmarks_file, "bench-pages")
+    assert "Wrote the API's figures" in again
+    assert "Datasette" not in again and "main pages" not in again
+    # Only the API's section was written again.
+    assert section(benchmarks_file, "bench") == explorer_figures
+    check_api_section(section(benchmarks_file, "bench-api"))
+
+
+API_REQUESTS = (
+    ("Award list, first page", "under 50 ms"),
+    ("Award list, filtered (funder, years 2015 to 2020, text)", "under 100 ms"),
+    ("Summary of every award (figures cached)", "under 100 ms"),
+    # 200 awards are 8 pages of 25: the deepest page there is.
+    ("Award list, page 8 (by its next links)", "no more than page 1"),
+)
+
+
+def check_api_section(written: str):
+    assert "## JSON API at scale" in written
+    for request, target in API_REQUESTS:
+        # median, p95, queries, size, target, met
+        assert re.search(
+            rf"\| {re.escape(request)} \(`/api/v1/awards/[^|]*`\) \| {NUMBER} \| {NUMBER} \| \d+ \| "
+            rf"{NUMBER} \| {target} \| (yes|\*\*no\*\*) \|",
+            written,
+        ), request
+    # The deep page against the first: median, queries, ratio, met
+    assert re.search(rf"\| 8 \| {NUMBER} \| \d+ \| {NUMBER} times \| (yes|\*\*no\*\*) \|", written)
+    for request in (*(label for label, _ in API_REQUESTS[:3]), "per_page=10", "per_page=100"):
+        # queries at 50 and 200 awards, afresh at both, independent; counted alike at both sizes
+        assert re.search(
+            rf"\| {re.escape(request)} \| (\d+) \| \1 \| (\d+) \| \2 \| yes \|", written
+        ), request
+    assert "(the same)." in written
+    assert "**All targets met.**" in written or "**Missed:**" in written
+
+
+def check_peer_section(written: str):
+    assert "## The explorer against Datasette" in written
+    assert "the 200 public awards of the 200 synthetic awards" in written
+    assert "Datasette 0." in written and "gunicorn with one sync worker" in written
+    rows = {
+        "Explorer, first page": ("`/funding/`", "`/mmip/awards?_facet=funder`"),
+        "Explorer, filtered (funder, years 2015 to 2020, text)": (
+            "`/funding/?funder=",
+            "`/mmip/awards?funder=",
+        ),
+    }
+    for page, (ours, theirs) in rows.items():
+        # ours: path, requests/s, median, size, matches; theirs the same; ratio, target, met
+        row = re.search(
+            rf"\| {re.escape(page)} \| {re.escape(ours)}[^|]*\| {NUMBER} \| {NUMBER} \| {NUMBER} \| (\d+) \| "
+            rf"{re.escape(theirs)}[^|]*\| {NUMBER} \| {NUMBER} \| {NUMBER} \| (\d+) \| {NUMBER} \| "
+            r"at least 1.5 \| (yes|\*\*no\*\*) \|",
+            written,
+        )
+        assert row, page
+        if page == "Explorer, first page":
+            # Both serve every award.
+            assert row.group(1) == row.group(2) == "200"
+        # where one explorer request's time goes: total, queries' time, queries, Python
+        assert re.search(rf"\| {re.escape(page)} \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ ms `", written)
 
 
 def assert_import_figures(written: str, bench_name: str, *, awards: int):
@@ -261,3 +335,88 @@ def test_the_organisation_page_measured_is_that_of_the_organisation_playing_most
     PartnershipFactory(organisation=hidden)
 
     assert best_connected_organisation() == busy
+
+
+def api_figures(deep_median: float, sizes: tuple[int, int]) -> ApiAtScale:
+    def queries(count: int) -> dict:
+        return {
+            "count": count,
+            "afresh": count + 11,
+            "kilobytes": 40.0,
+            "db_ms": 5.0,
+            "total_ms": 9.0,
+        }
+
+    endpoints = [
+        (api.LIST, "/api/v1/awards/"),
+        (api.FILTERED, "/api/v1/awards/?q=manufacturing"),
+        (api.SUMMARY, "/api/v1/awards/summary/"),
+        (api.deep_label(200), "/api/v1/awards/?cursor=c"),
+    ]
+    medians = {
+        api.LIST: 20.0,
+        api.FILTERED: 30.0,
+        api.SUMMARY: 10.0,
+        api.deep_label(200): deep_median,
+    }
+    per_page = {
+        f"per_page={n}": queries(count) for n, count in zip(api.PAGE_SIZES, sizes, strict=True)
+    }
+    return ApiAtScale(
+        big="big",
+        small="small",
+        awards=100_000,
+        compare_awards=1_000,
+        warmup=1,
+        repeat=3,
+        endpoints=endpoints,
+        timings={label: {"median": m, "p95": m * 1.2} for label, m in medians.items()},
+        queries={label: queries(9) for label, _ in endpoints},
+        compared={label: queries(9) for label in [*medians, *per_page]},
+        deep_page=200,
+        first_and_deep=[20.0, deep_median],
+        sizes=per_page,
+    )
+
+
+def test_the_api_report_misses_a_deep_page_dearer_than_the_first_and_counts_that_follow_the_page_size():
+    report = ApiReport(api_figures(deep_median=20.0 * 1.25, sizes=(9, 10)))
+    written = report.markdown()
+
+    assert "| 200 | 25.0 | 9 | 1.25 times | **no** |" in written
+    assert (
+        "per_page=10, 9 queries (20 afresh) and per_page=100, 10 queries (21 afresh) (**not the same**)."
+        in written
+    )
+    assert report.misses == [
+        "Page 200: median 25.0 ms and 9 queries, against page 1's 20.0 ms and 9.",
+        "per_page=100: 9 queries (20 afresh) at 1,000 awards but 10 (21) at 100,000.",
+        "Queries differ with the page size: 9 (20 afresh) at per_page=10, 10 (21 afresh) at per_page=100.",
+    ]
+
+    met = ApiReport(api_figures(deep_median=21.0, sizes=(9, 9)))
+    assert "| 200 | 21.0 | 9 | 1.05 times | yes |" in met.markdown()
+    assert met.misses == []
+    assert "**All targets met.**" in met.markdown()
+
+
+def test_a_download_whose_awards_cannot_be_counted_in_its_bytes_is_timed_and_weighed_only(
+    monkeypatch,
+):
+    # As a zipped spreadsheet would be: one line in DOWNLOADS, with its own targets.
+    spreadsheet = Download("Spreadsheet", "award-download-json", None, seconds=60, memory_mb=150)
+    monkeypatch.setattr(explorer_report, "DOWNLOADS", {"sheet": spreadsheet})
+    figures = {"seconds": 42.0, "peak_mb": 120.0, "before_mb": 90.0, "megabytes": 30.0, "queries": 4, "rows": None}  # fmt: skip
+    measured = SimpleNamespace(awards=100_000, downloads={"sheet": figures})
+    report = explorer_report.Report(measured)
+
+    lines = report.downloads()
+
+    assert (
+        "| Spreadsheet (`/funding/awards.json`) | 30.0 | not counted | 4 | 42.00 | 120 | 90 | "
+        "under 60 s and 150 MB | yes |"
+    ) in lines
+    assert report.misses == []
+    figures["seconds"] = 61.0
+    report.downloads()
+    assert report.misses == ["Spreadsheet download: took 61.0 s."]

@@ -32,13 +32,33 @@ from mmip.bench.databases import beside, prepare_synthetic, switched_to
 from mmip.bench.measure import count_queries, get, measuring, peak_memory_mb, time_page
 from mmip.models import Organisation
 
+
+@dataclass(frozen=True)
+class Download:
+    """A full download measured, with its targets. ``marker`` is what counts one award in
+    it (and ``header`` the markers that are not an award), so that the report can check the
+    download held every award; a download whose awards cannot be counted in its bytes (a
+    zipped spreadsheet) gives None and is timed and weighed only."""
+
+    label: str
+    url_name: str
+    marker: bytes | None
+    header: int = 0
+    seconds: float = 5
+    memory_mb: float = 150
+
+
+# Each full download measured, by the name `bench --download` takes: one line each.
 DOWNLOADS = {
-    "csv": ("CSV", "award-download-csv"),
-    "360giving": ("360Giving", "award-download-360giving"),
+    "csv": Download("CSV", "award-download-csv", b"\r\n", header=1),
+    "360giving": Download("360Giving", "award-download-360giving", b'"awardDate": '),
+    # A workbook of flattened grants, zipped: a minute at most, and memory flat (the JSON
+    # download's peak, with room for flattentool's batches).
+    "xlsx": Download(
+        "360Giving spreadsheet", "award-download-360giving-xlsx", None, seconds=60, memory_mb=200
+    ),
 }
-# What counts one award in each download: CSV lines end \r\n; each 360Giving grant has one awardDate.
-ROW_MARKERS = {"csv": b"\r\n", "360giving": b'"awardDate": '}
-URL_NAMES = ["funding-explorer", "award-detail", "award-download-csv", "award-download-360giving"]
+URL_NAMES = ["funding-explorer", "award-detail", *(d.url_name for d in DOWNLOADS.values())]
 
 
 def check_urls():
@@ -52,13 +72,29 @@ def check_urls():
             ) from None
 
 
-def pages() -> list[tuple[str, str]]:
-    """(label, path) of the pages measured, chosen from whatever record is in use."""
-    funder = (
+def busiest_funder() -> Organisation:
+    """The funder of the most awards (the first slug of equals)."""
+    return (
         Organisation.objects.annotate(given=Count("awards_given"))
         .order_by("-given", "slug")
         .first()
     )
+
+
+# The filtered page's years and text, shared by the explorer, the API and the peer.
+YEARS = (2015, 2020)
+TEXT = "manufacturing"
+FIRST_PAGE = "Explorer, first page"
+FILTERED = f"Explorer, filtered (funder, years {YEARS[0]} to {YEARS[1]}, text)"
+
+
+def filter_query(funder: Organisation) -> str:
+    """The query string of the filtered page: a funder, six years and a word."""
+    return urlencode({"funder": funder.slug, "year_from": YEARS[0], "year_to": YEARS[1], "q": TEXT})
+
+
+def pages() -> list[tuple[str, str]]:
+    """(label, path) of the pages measured, chosen from whatever record is in use."""
     # An award in the middle of a follow-on chain shows the most on its page.
     award = (
         Award.objects.filter(follow_on_of__isnull=False, follow_ons__isnull=False)
@@ -68,12 +104,9 @@ def pages() -> list[tuple[str, str]]:
         or Award.objects.order_by("identifier").first()
     )
     explorer = reverse("funding-explorer")
-    query = urlencode(
-        {"funder": funder.slug, "year_from": 2015, "year_to": 2020, "q": "manufacturing"}
-    )
     return [
-        ("Explorer, first page", explorer),
-        ("Explorer, filtered (funder, years 2015 to 2020, text)", f"{explorer}?{query}"),
+        (FIRST_PAGE, explorer),
+        (FILTERED, f"{explorer}?{filter_query(busiest_funder())}"),
         ("Award page", reverse("award-detail", args=[award.identifier])),
     ]
 
@@ -167,21 +200,21 @@ def download(database: dict, kind: str, runs: int, *, say: Callable[[str], None]
         "rows": results[0]["rows"],
         "queries": results[0]["queries"],
     }
-    say(
-        f"{kind}: {figures['seconds']:.2f} s, peak {figures['peak_mb']:.0f} MB, {figures['rows']:,} rows"
-    )
+    rows = "" if figures["rows"] is None else f", {figures['rows']:,} rows"
+    say(f"{kind}: {figures['seconds']:.2f} s, peak {figures['peak_mb']:.0f} MB{rows}")
     return figures
 
 
 def download_figures(kind: str) -> dict:
     """One full download through its view, read to the last byte, in this process."""
-    marker = ROW_MARKERS[kind]
+    spec = DOWNLOADS[kind]
+    marker = spec.marker or b"\0"  # counted for nothing when the download has no marker
     before = peak_memory_mb()
     size = rows = 0
     tail = b""
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
-        response = get(Client(), reverse(DOWNLOADS[kind][1]))
+        response = get(Client(), reverse(spec.url_name))
         for chunk in response.streaming_content:
             size += len(chunk)
             # The tail of the last chunk is kept so that a marker split across chunks counts.
@@ -189,8 +222,7 @@ def download_figures(kind: str) -> dict:
             tail = chunk[-(len(marker) - 1) :]
         response.close()
     seconds = time.perf_counter() - started
-    if kind == "csv":
-        rows -= 1  # the header line
+    rows = rows - spec.header if spec.marker else None
     return {
         "seconds": seconds,
         "peak_mb": peak_memory_mb(),

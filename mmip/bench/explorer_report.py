@@ -8,8 +8,6 @@ from mmip.bench.explorer import DOWNLOADS, AtScale
 from mmip.bench.report import counted, machine_description, verdict
 
 PAGE_P95_TARGET_MS = 100
-DOWNLOAD_SECONDS_TARGET = 5
-DOWNLOAD_MEMORY_TARGET_MB = 150
 
 
 def _sql_start(sql: str) -> str:
@@ -72,9 +70,9 @@ class Report:
             "",
             *self.query_counts(),
             "",
-            f"Targets: pages p95 under {PAGE_P95_TARGET_MS} ms; each full download under "
-            f"{DOWNLOAD_SECONDS_TARGET} s with peak memory under {DOWNLOAD_MEMORY_TARGET_MB} MB; "
-            "queries per page independent of the size of the record.",
+            f"Targets: pages p95 under {PAGE_P95_TARGET_MS} ms; each full download within its "
+            "time and peak memory (in its row); queries per page independent of the size of the "
+            "record.",
             "",
         ]
         return "\n".join(lines + verdict(self.misses))
@@ -102,26 +100,29 @@ class Report:
             f"| download of all {awards:,} awards | size (MB) | rows | queries | time (s) | peak memory (MB) | before the download (MB) | targets | met |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
         ]
-        for kind, (label, name) in DOWNLOADS.items():
+        for kind, spec in DOWNLOADS.items():
             figures = self.measured.downloads[kind]
             problems = []
-            if figures["seconds"] >= DOWNLOAD_SECONDS_TARGET:
+            if figures["seconds"] >= spec.seconds:
                 problems.append(f"took {figures['seconds']:.1f} s")
-            if figures["peak_mb"] >= DOWNLOAD_MEMORY_TARGET_MB:
+            if figures["peak_mb"] >= spec.memory_mb:
                 problems.append(
                     f"peaked at {figures['peak_mb']:.0f} MB, {figures['before_mb']:.0f} MB of it "
                     "before the download began"
                 )
-            if figures["rows"] != awards:
-                problems.append(f"held {figures['rows']:,} of the {awards:,} awards")
+            rows = figures["rows"]
+            if rows is not None and rows != awards:
+                problems.append(f"held {rows:,} of the {awards:,} awards")
+            every = ", every award" if rows is not None else ""
             lines.append(
-                f"| {label} (`{reverse(name)}`) | {figures['megabytes']:.1f} | {figures['rows']:,} | "
-                f"{figures['queries']} | {figures['seconds']:.2f} | {figures['peak_mb']:.0f} | "
-                f"{figures['before_mb']:.0f} | under {DOWNLOAD_SECONDS_TARGET} s and "
-                f"{DOWNLOAD_MEMORY_TARGET_MB} MB, every award | {'**no**' if problems else 'yes'} |"
+                f"| {spec.label} (`{reverse(spec.url_name)}`) | {figures['megabytes']:.1f} | "
+                f"{'not counted' if rows is None else f'{rows:,}'} | {figures['queries']} | "
+                f"{figures['seconds']:.2f} | {figures['peak_mb']:.0f} | {figures['before_mb']:.0f} | "
+                f"under {spec.seconds:g} s and {spec.memory_mb:g} MB{every} | "
+                f"{'**no**' if problems else 'yes'} |"
             )
             if problems:
-                self.misses.append(f"{label} download: " + "; ".join(problems) + ".")
+                self.misses.append(f"{spec.label} download: " + "; ".join(problems) + ".")
         return lines
 
     def query_counts(self) -> list[str]:

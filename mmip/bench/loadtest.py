@@ -100,8 +100,11 @@ def load_test(*, workers: int, seconds: int, write: Callable[[str], None], verbo
 
 
 @contextmanager
-def server(*, cache: bool, workers: int):
+def server(*, cache: bool, workers: int, env: dict | None = None):
+    """gunicorn on a free loopback port, in production mode; ``env`` adds to or overrides
+    its environment (the benchmark points it at a database of its own)."""
     port = free_port()
+    given = env or {}
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -109,6 +112,7 @@ def server(*, cache: bool, workers: int):
         "SECURE_COOKIES": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "PUBLIC_PAGE_CACHE_SECONDS": "3600" if cache else "0",
+        **given,
     }
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = "loadtest-only-" + os.urandom(24).hex()

@@ -15,8 +15,10 @@ BENCHMARKS = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
 
 Measured on this project's own machines by `make bench` (the funding explorer, downloads and
-progress pages at scale, and the main pages on the demo record) and `make loadtest` (the production server
-under concurrent load). Each rewrites only its own sections below. Figures vary between
+progress pages at scale, the JSON API at scale, the explorer against Datasette serving the same
+awards, and the main pages on the demo record; `BENCH_ARGS=--pages-only`, `--api-only` or
+`--peer-only` runs one part alone) and `make loadtest` (the production server under concurrent
+load). Each rewrites only its own sections below. Figures vary between
 machines: compare runs on the same machine.
 """
 
