@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import (
     DESKTOP,
@@ -101,7 +102,8 @@ def test_the_copy_button_copies_the_code(db, browser, site):
 
     page.get_by_role("button", name="Copy the code").click()
 
-    assert page.get_by_role("status").inner_text() == "Copied: paste it into your page."
+    # The copy is a promise: wait for it to say so.
+    expect(page.get_by_role("status")).to_have_text("Copied: paste it into your page.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.get_by_label("The code to paste into your page").input_value()
     assert copied.startswith("<iframe ")
