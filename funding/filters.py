@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, Func, IntegerField, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
 from funding.filter_fields import (
@@ -51,10 +52,30 @@ def public_awards():
 
 
 def organisations_in_role(role: str):
-    # Offer only organisations someone can find awards for: a funder with no public
-    # awards would always give an empty page.
+    """Public organisations with a public award in ``role``. Only those are offered: a funder
+    with no public awards would always give an empty page."""
+    if role == "funder":
+        return Organisation.objects.public().filter(pk__in=_each_with_a_public_award(role))
     return Organisation.objects.public().filter(
         Exists(Award.objects.public().filter(**{role: OuterRef("pk")}))
+    )
+
+
+def _each_with_a_public_award(role: str) -> RawSQL:
+    """The ids in ``role`` of public awards, each once, found by skipping from one to the
+    next through the index that leads with it, as PostgreSQL has no skip scan of its own:
+    a few dozen funders among 100,000 awards cost as many index lookups (about 3 ms), where
+    an EXISTS for each organisation was planned as a pass over every award (about 60 ms).
+    The public rule is Award.objects.public()'s own, compiled into each step."""
+    public = Award.objects.public().order_by(role).values(role)
+    first, first_params = public[:1].query.sql_with_params()
+    after, after_params = public.filter(**{f"{role}__gt": RawSQL("found.id", [])})[
+        :1
+    ].query.sql_with_params()
+    return RawSQL(
+        f"WITH RECURSIVE found(id) AS (({first}) UNION ALL SELECT ({after}) FROM found "
+        "WHERE found.id IS NOT NULL) SELECT id FROM found WHERE id IS NOT NULL",
+        (*first_params, *after_params),
     )
 
 

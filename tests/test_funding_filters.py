@@ -219,6 +219,13 @@ def test_funder_and_recipient_choices_are_published_organisations_with_published
     AwardFactory(funder=draft_funder)
     funder_of_drafts_only = OrganisationFactory(slug="drafts-only")
     AwardFactory(funder=funder_of_drafts_only, is_published=False)
+    # Published awards, but each to a draft recipient, before and after a public one of
+    # another funder: the funders are found one after another, each by its first public award.
+    for slug in ("aaa-funder", "zzz-funder"):
+        AwardFactory(
+            funder=OrganisationFactory(slug=slug),
+            recipient=OrganisationFactory(is_published=False),
+        )
 
     assert {org.slug for org in funders()} == {"fund-a", "fund-b"}
     assert {"rec-x", "rec-y"} <= {org.slug for org in recipients()}

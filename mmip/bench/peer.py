@@ -12,6 +12,7 @@ request to the explorer the shared cache is emptied (untimed), so that it adds u
 figures afresh, as after any change to the record.
 """
 
+import importlib.util
 import json
 import os
 import statistics
@@ -56,14 +57,14 @@ DATASETTE_SETTINGS = {
 
 
 def check_installed():
+    # Found, not imported: Datasette would weigh on every process of the bench, the
+    # downloads' own included, whose memory is measured.
     for module in ("datasette", "sqlite_utils"):
-        try:
-            __import__(module)
-        except ImportError:
+        if importlib.util.find_spec(module) is None:
             raise CommandError(
                 f"{module} is not installed, so the peer cannot be measured: `make install` "
                 "installs it with the development requirements."
-            ) from None
+            )
 
 
 def export(path: Path) -> int:
