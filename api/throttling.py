@@ -40,17 +40,27 @@ def client_address(request) -> str:
     return BaseThrottle().get_ident(request)
 
 
-def _count(address: str, rates: list[str], now: float) -> dict[str, tuple[int, int]]:
-    """Adds a request to every rate's count of address: {rate: (count, window start)}."""
+def _count(
+    address: str, rates: list[str], now: float, *, tidy_before: float | None = None
+) -> dict[str, tuple[int, int]]:
+    """Adds a request to every rate's count of address: {rate: (count, window start)}. With
+    ``tidy_before``, the same statement clears the other addresses' counts whose windows
+    began before it, so that a request that tidies makes no more queries than one that
+    does not (its own row is updated by the insert, never deleted under it)."""
     table = connection.ops.quote_name(RequestCount._meta.db_table)
     rows, params = [], []
+    tidy = ""
+    if tidy_before is not None:
+        tidy = f"WITH tidied AS (DELETE FROM {table} WHERE window_start < %s AND address <> %s) "
+        params += [int(tidy_before), address]
     for rate in rates:
         _, window = parse_rate(rate)
         rows.append("(%s, %s, %s, 1)")
         params += [address, rate, int(now // window) * window]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (address, rate, window_start, count) VALUES {', '.join(rows)} "
+            f"{tidy}INSERT INTO {table} (address, rate, window_start, count) "
+            f"VALUES {', '.join(rows)} "
             "ON CONFLICT (address, rate) DO UPDATE SET "
             f"count = CASE WHEN {table}.window_start = EXCLUDED.window_start "
             f"THEN {table}.count + 1 ELSE 1 END, window_start = EXCLUDED.window_start "
@@ -60,17 +70,13 @@ def _count(address: str, rates: list[str], now: float) -> dict[str, tuple[int, i
         return {rate: (count, start) for rate, count, start in cursor.fetchall()}
 
 
-def _tidy(rates: list[str], now: float) -> None:
-    longest = max(parse_rate(rate)[1] for rate in rates)
-    RequestCount.objects.filter(window_start__lt=now - longest).delete()
-
-
 def wait_for(address: str, rates: list[str], now: float) -> int | None:
     """Counts this request against every rate; the seconds to wait if it is past one."""
     digest = hashlib.sha256(address.encode()).hexdigest()
-    counts = _count(digest, rates, now)
+    tidy_before = None
     if random.randrange(TIDY_EVERY) == 0:
-        _tidy(rates, now)
+        tidy_before = now - max(parse_rate(rate)[1] for rate in rates)
+    counts = _count(digest, rates, now, tidy_before=tidy_before)
     waits = []
     for rate in rates:
         allowed, window = parse_rate(rate)

@@ -6,13 +6,20 @@ them as well."""
 import copy
 import functools
 import json
+from typing import TYPE_CHECKING
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from mmip.standards import GRANT_SCHEMA, PACKAGE_SCHEMA
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
+# jsonschema is imported where a validator is first made, not here: with its format checkers
+# it takes about a second and 30 MB to import, which every process of the site (each web
+# worker, each command) would pay at start-up for the few that import a file.
 
 
 @functools.cache
@@ -21,10 +28,12 @@ def grant_schema() -> dict:
 
 
 @functools.cache
-def grant_validator() -> Draft202012Validator:
+def grant_validator() -> "Draft202012Validator":
     """One grant against the standard. The schema declares its draft in a spelling the
     referencing package does not detect, so the draft is named; FormatChecker (with
     jsonschema[format-nongpl]) is what tells a date from a date-time in its oneOf."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(grant_schema(), format_checker=FormatChecker())
 
 
@@ -108,9 +117,11 @@ def _root_rule_in_words(error) -> str:
 
 
 @functools.cache
-def package_validator() -> Draft202012Validator:
+def package_validator() -> "Draft202012Validator":
     """A package's own fields (title, publisher, licence, dates) against the standard: the
     grants are checked one at a time as they stream past, so they are left out here."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     package = json.loads(PACKAGE_SCHEMA.read_text(encoding="utf-8"))
     grant_url = package["properties"]["grants"]["items"]["$ref"]
     registry = Registry().with_resource(grant_url, DRAFT202012.create_resource(grant_schema()))

@@ -5,6 +5,7 @@ address at the rates the environment sets."""
 
 import datetime
 import json
+from unittest import mock
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date, parse_http_date
 
+from api.models import RequestCount
 from mmip import pagecache
 from tests.factories import AwardFactory, WorkstreamFactory
 
@@ -301,3 +303,35 @@ def test_a_new_award_is_seen_at_once(client, workstream):
 
     assert after.status_code == 200
     assert json.loads(after.content)["count"] == json.loads(before.content)["count"] + 1
+
+
+@pytest.mark.api_throttle
+def test_the_request_that_tidies_old_counts_makes_no_more_queries(client, settings, workstream):
+    """About one request in a thousand also clears counts whose windows have ended: in the
+    same statement, so a page's queries stay the same whichever request it is, and never
+    the asking address's own count, which the same statement updates."""
+    settings.API_THROTTLE_RATES = ["5/minute", "100/day"]
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 10, 0, 0, tzinfo=datetime.UTC)):
+        ask(client, address="198.51.100.1")
+        ask(client, address="198.51.100.2")
+    later = datetime.datetime(2026, 3, 3, 10, 0, 0, tzinfo=datetime.UTC)
+    chance = "api.throttling.random.randrange"
+    with (
+        time_machine.travel(later),
+        mock.patch(chance, return_value=1),
+        CaptureQueriesContext(connection) as plain,
+    ):
+        ask(client, address="198.51.100.3")
+    with (
+        time_machine.travel(later),
+        mock.patch(chance, return_value=0),
+        CaptureQueriesContext(connection) as tidying,
+    ):
+        answer = ask(client, address="198.51.100.1")
+
+    assert len(tidying.captured_queries) == len(plain.captured_queries)
+    assert answer.status_code == 200
+    # The other address seen two days ago is gone (both its rates); the asking one, seen
+    # then too, counts afresh; the address seen today stays.
+    assert len(RequestCount.objects.all()) == 4
+    assert sorted(RequestCount.objects.values_list("count", flat=True)) == [1, 1, 1, 1]
