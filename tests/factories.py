@@ -374,3 +374,32 @@ def load_demo_record_with_wide_rows() -> None:
         kind="e-learning",
         url="https://example.org/gmp",
     )
+
+
+def work_in_each_progress_list(workstream, *, done_in=None) -> None:
+    """A milestone in /progress/'s "late or at risk" (slipped past its planned month, rated
+    amber), a milestone done a week ago (of ``done_in``: None for the whole programme) and
+    an initiative due next month, so that a page check finds every list of /progress/ full."""
+    today = datetime.date.today()
+    MilestoneFactory(
+        workstream=workstream,
+        title="An event that slipped",
+        delivery_status="on-track",
+        planned_date=datetime.date(2020, 6, 1),
+        planned_precision="month",
+        forecast_date=today + datetime.timedelta(days=60),
+        rating="amber",
+        rating_reason="The venue was lost.",
+    )
+    MilestoneFactory(
+        workstream=done_in,
+        title="A milestone done lately",
+        delivery_status="done",
+        actual_date=today - datetime.timedelta(days=7),
+    )
+    InitiativeFactory(
+        workstream=workstream,
+        name="An initiative due soon",
+        delivery_status="planned",
+        planned_date=today + datetime.timedelta(days=30),
+    )

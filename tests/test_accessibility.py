@@ -15,12 +15,12 @@ from tests.factories import (
     AwardFactory,
     CommitmentFactory,
     IndicatorPeriodFactory,
-    InitiativeFactory,
     MilestoneFactory,
     StatusChangeFactory,
     approved_update,
     indicator_with_periods,
     load_demo_record_with_wide_rows,
+    work_in_each_progress_list,
 )
 from tests.import_factories import AwardSourceFactory, OrganisationSourceFactory
 from workstreams.models import Indicator, Milestone, Output, Workstream
@@ -144,28 +144,7 @@ def make_record():
     # Milestones and an initiative in each list of /progress/, and an indicator's periods
     # against their targets, which the demo record has none of.
     today = datetime.date.today()
-    MilestoneFactory(
-        workstream=skills,
-        title="A skills event that slipped",
-        delivery_status="on-track",
-        planned_date=datetime.date(2020, 6, 1),
-        planned_precision="month",
-        forecast_date=today + datetime.timedelta(days=60),
-        rating="amber",
-        rating_reason="The venue was lost.",
-    )
-    MilestoneFactory(
-        workstream=skills,
-        title="A skills milestone done lately",
-        delivery_status="done",
-        actual_date=today - datetime.timedelta(days=7),
-    )
-    InitiativeFactory(
-        workstream=skills,
-        name="A skills initiative due soon",
-        delivery_status="planned",
-        planned_date=today + datetime.timedelta(days=30),
-    )
+    work_in_each_progress_list(skills, done_in=skills)
     apprentices = Indicator.objects.get(
         slug="apprentices-benefiting-from-advanced-therapies-apprenticeships"
     )

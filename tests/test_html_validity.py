@@ -35,6 +35,7 @@ from tests.factories import (
     WorkstreamFactory,
     approved_update,
     indicator_with_periods,
+    work_in_each_progress_list,
 )
 from tests.import_factories import AwardSourceFactory, OrganisationSourceFactory
 
@@ -200,28 +201,7 @@ def record():
     approved_update(workstream=skills, narrative="The network grew.")
     # Something in each list of /progress/ of every kind, and an indicator's period.
     today = datetime.date.today()
-    MilestoneFactory(
-        workstream=skills,
-        title="A slipped event",
-        delivery_status="on-track",
-        planned_date=datetime.date(2020, 6, 1),
-        planned_precision="month",
-        forecast_date=today + datetime.timedelta(days=60),
-        rating="red",
-        rating_reason="The venue was lost.",
-    )
-    MilestoneFactory(
-        workstream=None,
-        title="A programme review done",
-        delivery_status="done",
-        actual_date=today - datetime.timedelta(days=7),
-    )
-    InitiativeFactory(
-        workstream=skills,
-        name="An initiative due soon",
-        delivery_status="planned",
-        planned_date=today + datetime.timedelta(days=30),
-    )
+    work_in_each_progress_list(skills, done_in=None)
     IndicatorPeriodFactory(
         indicator=indicator,
         start=today - datetime.timedelta(days=30),
